@@ -1,0 +1,74 @@
+"""Load a YAML config (plus ``--set key=value`` overrides) into ``Settings``."""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from pydantic import ValidationError
+
+from lakerefine.conf.settings import Settings
+
+
+class ConfigError(ValueError):
+    """Bad configuration: raised before any Spark work, naming the key."""
+
+
+def config_path(name_or_path: str) -> Path:
+    """``local`` / ``databricks`` / ``emr`` name a packaged config; anything else is a file path."""
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+        if not candidate.exists():
+            raise ConfigError(f"config file {name_or_path!r} does not exist")
+        return candidate
+    packaged = resources.files("lakerefine.conf") / f"{name_or_path}.yaml"
+    if not packaged.is_file():
+        raise ConfigError(f"no packaged config named {name_or_path!r} (try local, databricks, emr or a .yaml path)")
+    return Path(str(packaged))
+
+
+def load_settings(name_or_path: str = "local", overrides: Iterable[str] = ()) -> Settings:
+    path = config_path(name_or_path)
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{path}: not valid YAML: {err}") from err
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of sections")
+    for item in overrides:
+        _apply_override(data, item)
+    return validate_settings(data, source=str(path))
+
+
+def validate_settings(data: dict[str, Any], source: str = "config") -> Settings:
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(f"{source}: " + "; ".join(_describe(e) for e in err.errors())) from None
+
+
+def _describe(error: dict[str, Any]) -> str:
+    key = ".".join(str(p) for p in error["loc"]) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        return f"unknown key '{key}'"
+    if error["type"] == "missing":
+        return f"missing required key '{key}'"
+    return f"'{key}': {error['msg']} (got {error.get('input')!r})"
+
+
+def _apply_override(data: dict[str, Any], item: str) -> None:
+    key, sep, raw = item.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError(f"--set {item!r}: expected key=value, e.g. refine.backend=hf")
+    *parents, leaf = key.strip().split(".")
+    node = data
+    for part in parents:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise ConfigError(f"--set {item!r}: '{part}' is not a section")
+        node = child
+    try:
+        node[leaf] = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError as err:
+        raise ConfigError(f"--set {item!r}: value is not valid YAML: {err}") from err

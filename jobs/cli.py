@@ -1,0 +1,50 @@
+"""The ``lakerefine`` console command: one subcommand per job, plus helpers."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from lakerefine.jobs.common import add_common_arguments, execute
+
+# Subcommand -> module under lakerefine.jobs.
+JOBS = {
+    "ingest": "ingest",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lakerefine", description="Fine-grained LLM corpus refinement on Spark + Delta.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for command, module_name in JOBS.items():
+        job = importlib.import_module(f"lakerefine.jobs.{module_name}")
+        job_parser = sub.add_parser(command, help=job.HELP, description=job.HELP)
+        add_common_arguments(job_parser)
+        job.add_arguments(job_parser)
+        job_parser.set_defaults(job=job)
+    conf_parser = sub.add_parser("spark-conf", help="print the spark-submit --conf arguments a config implies")
+    conf_parser.add_argument("--config", default="local")
+    conf_parser.add_argument("--set", action="append", default=[])
+    conf_parser.set_defaults(job=None)
+    return parser
+
+
+def print_spark_conf(args: argparse.Namespace) -> int:
+    from lakerefine.conf.loader import load_settings
+    from lakerefine.udfs.lake.session import spark_conf
+
+    settings = load_settings(args.config, args.set)
+    for key, value in spark_conf(settings.spark).items():
+        print(f"--conf {key}={value}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "spark-conf":
+        return print_spark_conf(args)
+    return execute(args.job, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Ingest checked records into the ``corpus`` Delta table; set the rest aside in quarantine.
+
+Accounting, always: records read = accepted + quarantined, and
+accepted = inserted + updated + unchanged (a re-ingest of the same input only
+finds unchanged rows and adds nothing).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+from pyspark.sql.types import StructType
+
+from lakerefine.schemas import quarantine as Q
+from lakerefine.schemas.quarantine import QUARANTINE_SCHEMA
+from lakerefine.udfs.lake.runs import Run
+from lakerefine.udfs.lake.tables import TableRef, commit_metadata_for
+
+
+@dataclass
+class IngestCounts:
+    read: int = 0
+    accepted: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    quarantined_by_reason: dict[str, int] = field(default_factory=dict)
+
+    def as_counts(self) -> dict[str, int]:
+        counts = {k: v for k, v in vars(self).items() if isinstance(v, int)}
+        counts.update({f"quarantined.{r}": n for r, n in self.quarantined_by_reason.items()})
+        return counts
+
+
+def mark_duplicates(checked: DataFrame) -> DataFrame:
+    """Of several accepted records with one doc_id, keep one (deterministically), quarantine the rest.
+
+    The kept one has the smallest (text hash, source file, record): the choice does not
+    depend on partitioning or file order, so a rerun keeps the same record.
+    """
+    order = Window.partitionBy("doc_id").orderBy(F.sha2("text", 256), "source_file", "record")
+    rank = F.when(F.col("reason").isNull(), F.row_number().over(order))
+    return checked.withColumn("reason", F.when((rank > 1), F.lit(Q.DUPLICATE_ID)).otherwise(F.col("reason")))
+
+
+def corpus_rows(accepted: DataFrame, extras_schema: StructType | None, spark: SparkSession,
+                run_id: str) -> DataFrame:
+    """doc_id, text, the source's other fields as columns, and the id of the run that ingested it."""
+    if extras_schema is None:
+        json_rows = accepted.select("extras_json").where(F.col("extras_json").isNotNull())
+        extras_schema = spark.read.json(json_rows.rdd.map(lambda r: r[0])).schema if json_rows.take(1) else None
+    columns = [F.col("doc_id"), F.col("text")]
+    if extras_schema is not None and extras_schema.fields:
+        parsed = F.from_json("extras_json", extras_schema)
+        columns += [parsed[f.name].alias(f.name) for f in extras_schema.fields
+                    if f.name not in ("doc_id", "text", "ingest_run_id", "_corrupt_record")]
+    columns.append(F.lit(run_id).alias("ingest_run_id"))
+    return accepted.select(*columns)
+
+
+def write_quarantine(bad: DataFrame, table: TableRef, run: Run) -> None:
+    """Replace this run's quarantine rows (a rerun of the same run_id does not duplicate them)."""
+    rows = bad.select(F.lit(run.run_id).alias("run_id"), "source_file", "doc_id", "reason", "detail",
+                      "record", F.current_timestamp().alias("quarantined_at"))
+    spark = bad.sparkSession
+    table.create_if_missing(spark, QUARANTINE_SCHEMA)
+    table.delta(spark).delete(F.col("run_id") == run.run_id)
+    table.write(rows, "append", metadata=run.commit_metadata())
+
+
+def merge_corpus(rows: DataFrame, table: TableRef, run: Run) -> tuple[int, int]:
+    """Insert new doc_ids, update changed texts; return (inserted, updated)."""
+    spark = rows.sparkSession
+    if not table.exists(spark):
+        table.write(rows, "errorifexists", metadata=run.commit_metadata())
+        return rows.count(), 0
+    target = table.delta(spark)
+    with commit_metadata_for(spark, run.commit_metadata()):
+        (target.alias("t").merge(rows.alias("s"), "t.doc_id = s.doc_id")
+         .whenMatchedUpdateAll(condition="NOT (t.text <=> s.text)")
+         .whenNotMatchedInsertAll()
+         .withSchemaEvolution()
+         .execute())
+    metrics = target.history(1).select("operationMetrics").first()[0]
+    return int(metrics.get("numTargetRowsInserted", 0)), int(metrics.get("numTargetRowsUpdated", 0))
+
+
+def ingest_corpus(checked: DataFrame, extras_schema: StructType | None, output: TableRef,
+                  quarantine: TableRef, run: Run) -> IngestCounts:
+    spark = checked.sparkSession
+    marked = mark_duplicates(checked).persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        by_reason = {row["reason"]: row["count"] for row in marked.groupBy("reason").count().collect()}
+        counts = IngestCounts(read=sum(by_reason.values()), accepted=by_reason.pop(None, 0))
+        counts.quarantined_by_reason = {k: int(v) for k, v in sorted(by_reason.items())}
+        counts.quarantined = sum(counts.quarantined_by_reason.values())
+        with run.timed("quarantine"):
+            write_quarantine(marked.where(F.col("reason").isNotNull()), quarantine, run)
+        with run.timed("merge"):
+            accepted = marked.where(F.col("reason").isNull())
+            if counts.accepted:
+                counts.inserted, counts.updated = merge_corpus(
+                    corpus_rows(accepted, extras_schema, spark, run.run_id), output, run)
+        counts.unchanged = counts.accepted - counts.inserted - counts.updated
+    finally:
+        marked.unpersist()
+    return counts

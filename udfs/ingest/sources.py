@@ -1,0 +1,154 @@
+"""Read an input path into checked records: JSONL (plain, .gz, .zst), Parquet, or a folder of .txt.
+
+Every reader returns the same columns (``CHECKED_COLUMNS``): a record is either
+accepted (``reason`` null, ``doc_id`` and ``text`` set, other fields in ``extras_json``)
+or carries the reason it must be quarantined.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import StringType, StructField, StructType
+
+from lakerefine.conf.settings import IngestSettings
+from lakerefine.schemas import quarantine as Q
+from lakerefine.udfs.ingest.records import check_json_line
+
+CHECKED_SCHEMA = StructType([
+    StructField("source_file", StringType(), True),
+    StructField("record", StringType(), True),
+    StructField("doc_id", StringType(), True),
+    StructField("text", StringType(), True),
+    StructField("extras_json", StringType(), True),
+    StructField("reason", StringType(), True),
+    StructField("detail", StringType(), True),
+])
+CHECKED_COLUMNS = [f.name for f in CHECKED_SCHEMA.fields]
+FORMATS = ("jsonl", "parquet", "txt")
+
+
+def detect_format(path: str) -> str:
+    """jsonl / parquet / txt from the path's extension or, for a folder, the files in it."""
+    names = [path] if not Path(path).is_dir() else [p.name for p in Path(path).rglob("*") if p.is_file()]
+    suffixes = {"".join(Path(n).suffixes[-2:]).lower() for n in names if not Path(n).name.startswith((".", "_"))}
+    if any(s.endswith(".parquet") for s in suffixes):
+        return "parquet"
+    if any(s.endswith((".jsonl", ".json", ".jsonl.gz", ".json.gz", ".jsonl.zst", ".json.zst", ".zst", ".gz"))
+           for s in suffixes):
+        return "jsonl"
+    if any(s.endswith(".txt") for s in suffixes):
+        return "txt"
+    raise ValueError(f"cannot tell the format of {path!r}: give --format jsonl|parquet|txt")
+
+
+def read_checked(spark: SparkSession, path: str, fmt: str,
+                 settings: IngestSettings) -> tuple[DataFrame, StructType | None]:
+    """(checked records, schema of ``extras_json`` or None when it must be inferred)."""
+    if fmt == "jsonl":
+        return _read_jsonl(spark, path, settings), None
+    if fmt == "parquet":
+        return _check_columns(spark.read.parquet(path), settings)
+    if fmt == "txt":
+        return _read_txt(spark, path), StructType([StructField("file_name", StringType())])
+    raise ValueError(f"unknown input format {fmt!r}: expected one of {FORMATS}")
+
+
+# -- JSONL ------------------------------------------------------------------------------------
+
+def _jsonl_lines(spark: SparkSession, path: str) -> DataFrame:
+    """(source_file, line) for every non-blank line; .zst is decompressed in Python (Hadoop can't)."""
+    files = [str(p) for p in Path(path).rglob("*") if p.is_file()] if Path(path).is_dir() else [path]
+    files = [f for f in files if not Path(f).name.startswith((".", "_"))]
+    zst = [f for f in files if f.endswith(".zst")]
+    plain = [f for f in files if not f.endswith(".zst")]
+    parts = []
+    if plain:
+        parts.append(spark.read.text(plain).select(F.col("_metadata.file_path").alias("source_file"),
+                                                   F.col("value").alias("line")))
+    if zst:
+        parts.append(spark.read.format("binaryFile").load(zst)
+                     .mapInPandas(_zst_lines, "source_file string, line string"))
+    lines = parts[0]
+    for extra in parts[1:]:
+        lines = lines.unionByName(extra)
+    return lines.where(F.trim("line") != "")
+
+
+def _zst_lines(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    import zstandard
+
+    for batch in batches:
+        for path, content in zip(batch["path"], batch["content"]):
+            reader = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(content))
+            text = io.TextIOWrapper(reader, encoding="utf-8", errors="replace", newline="\n")
+            yield pd.DataFrame({"source_file": path, "line": [line.rstrip("\n") for line in text]})
+
+
+def _read_jsonl(spark: SparkSession, path: str, settings: IngestSettings) -> DataFrame:
+    id_column, text_column, missing_id = settings.id_column, settings.text_column, settings.missing_id
+    limit = settings.max_record_chars_in_quarantine
+
+    def check(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for batch in batches:
+            checked = [check_json_line(line, id_column, text_column, missing_id) for line in batch["line"]]
+            yield pd.DataFrame({
+                "source_file": batch["source_file"],
+                "record": [line[:limit] for line in batch["line"]],
+                "doc_id": [c.doc_id for c in checked],
+                "text": [c.text if c.reason is None else None for c in checked],
+                "extras_json": [c.extras_json for c in checked],
+                "reason": [c.reason for c in checked],
+                "detail": [c.detail for c in checked],
+            })
+
+    return _jsonl_lines(spark, path).mapInPandas(check, CHECKED_SCHEMA)
+
+
+# -- Parquet and text -------------------------------------------------------------------------
+
+def _check_columns(df: DataFrame, settings: IngestSettings) -> tuple[DataFrame, StructType | None]:
+    """The same checks as check_record, as Spark expressions over a typed table."""
+    text_col, id_col = settings.text_column, settings.id_column
+    if text_col not in df.columns:
+        raise ValueError(f"input has no text column '{text_col}' (columns: {df.columns}); set ingest.text_column")
+    text_type = df.schema[text_col].dataType
+    if not isinstance(text_type, StringType):
+        raise ValueError(f"input column '{text_col}' is {text_type.simpleString()}, not a string")
+    text = F.col(text_col)
+    has_id = bool(id_col) and id_col in df.columns
+    raw_id = F.col(id_col).cast("string") if has_id else F.lit(None).cast("string")
+    hashed = F.substring(F.sha2(text, 256), 1, 32)
+    doc_id = F.when(raw_id.isNotNull(), raw_id) if settings.missing_id == "quarantine" else F.coalesce(raw_id, hashed)
+    reason: Column = (F.when(text.isNull(), F.lit(Q.NULL_TEXT))
+                      .when(F.trim(text) == "", F.lit(Q.EMPTY_TEXT))
+                      .when(doc_id.isNull(), F.lit(Q.MISSING_ID))
+                      .when(F.trim(doc_id) == "", F.lit(Q.BAD_ID)))
+    extras = [c for c in df.columns if c not in (text_col, id_col, "doc_id")]
+    limit = settings.max_record_chars_in_quarantine
+    checked = df.select(
+        F.col("_metadata.file_path").alias("source_file"),
+        F.substring(F.to_json(F.struct(*df.columns)), 1, limit).alias("record"),
+        doc_id.alias("doc_id"), text.alias("text"),
+        (F.to_json(F.struct(*extras)) if extras else F.lit(None).cast("string")).alias("extras_json"),
+        reason.alias("reason"), F.lit(None).cast("string").alias("detail"))
+    return checked, (df.select(*extras).schema if extras else None)
+
+
+def _read_txt(spark: SparkSession, path: str) -> DataFrame:
+    """One document per .txt file; its id is the content hash."""
+    df = (spark.read.option("wholetext", True).option("recursiveFileLookup", True)
+          .option("pathGlobFilter", "*.txt").text(path))
+    text = F.col("value")
+    return df.select(
+        F.col("_metadata.file_path").alias("source_file"),
+        F.lit(None).cast("string").alias("record"),
+        F.substring(F.sha2(text, 256), 1, 32).alias("doc_id"),
+        text.alias("text"),
+        F.to_json(F.struct(F.col("_metadata.file_name").alias("file_name"))).alias("extras_json"),
+        F.when(F.trim(text) == "", F.lit(Q.EMPTY_TEXT)).alias("reason"),
+        F.lit(None).cast("string").alias("detail"))

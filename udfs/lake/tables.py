@@ -1,0 +1,123 @@
+"""A Delta table named by a path or a catalog name, and the few operations jobs need.
+
+Every write goes through Delta's API and carries run metadata in the commit
+(``userMetadata``), so ``DESCRIBE HISTORY`` tells which run wrote which version.
+"""
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from delta.tables import DeltaTable
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.types import StructType
+
+from lakerefine.conf.identifiers import check_table_name, is_path
+from lakerefine.conf.settings import TableSettings
+
+USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata"
+
+
+@dataclass(frozen=True)
+class TableRef:
+    """``path`` for a storage location, else ``name`` for a catalog table."""
+
+    name: str
+    path: str | None
+
+    @classmethod
+    def resolve(cls, table: str, settings: TableSettings) -> "TableRef":
+        check_table_name(table)
+        if is_path(table):
+            return cls(name=table, path=_absolute(table))
+        if settings.base_path:
+            return cls(name=table, path=_absolute(str(Path(settings.base_path) / table.replace(".", "/"))))
+        return cls(name=table, path=None)
+
+    @property
+    def sql(self) -> str:
+        """How to name this table in Spark SQL (safe: names and paths are validated)."""
+        return f"delta.`{self.path}`" if self.path else self.name
+
+    def __str__(self) -> str:
+        return self.path or self.name
+
+    def exists(self, spark: SparkSession) -> bool:
+        if self.path:
+            return DeltaTable.isDeltaTable(spark, self.path)
+        return spark.catalog.tableExists(self.name)
+
+    def delta(self, spark: SparkSession) -> DeltaTable:
+        return DeltaTable.forPath(spark, self.path) if self.path else DeltaTable.forName(spark, self.name)
+
+    def read(self, spark: SparkSession, version: int | None = None) -> DataFrame:
+        reader = spark.read.format("delta")
+        if version is not None:
+            reader = reader.option("versionAsOf", version)
+        return reader.load(self.path) if self.path else reader.table(self.name)
+
+    def version(self, spark: SparkSession) -> int | None:
+        if not self.exists(spark):
+            return None
+        return self.delta(spark).history(1).select("version").first()[0]
+
+    def create_if_missing(self, spark: SparkSession, schema: StructType,
+                          partition_by: list[str] | None = None) -> None:
+        builder = DeltaTable.createIfNotExists(spark).addColumns(schema)
+        builder = builder.location(self.path) if self.path else builder.tableName(self.name)
+        if partition_by:
+            builder = builder.partitionedBy(*partition_by)
+        builder.execute()
+
+    def write(self, df: DataFrame, mode: str, metadata: dict[str, Any] | None = None,
+              **options: str) -> None:
+        writer = df.write.format("delta").mode(mode)
+        if metadata:
+            writer = writer.option("userMetadata", commit_metadata(metadata))
+        for key, value in options.items():
+            writer = writer.option(key, value)
+        if self.path:
+            writer.save(self.path)
+        else:
+            writer.saveAsTable(self.name)
+
+    def commit_version_of(self, spark: SparkSession, run_id: str) -> int | None:
+        """The newest version whose commit metadata names ``run_id``."""
+        if not self.exists(spark):
+            return None
+        rows = (self.delta(spark).history().select("version", "userMetadata")
+                .where("userMetadata IS NOT NULL").orderBy("version", ascending=False).collect())
+        for row in rows:
+            try:
+                if json.loads(row.userMetadata).get("run_id") == run_id:
+                    return row.version
+            except (ValueError, AttributeError):
+                continue
+        return None
+
+
+def commit_metadata(metadata: dict[str, Any]) -> str:
+    return json.dumps(metadata, sort_keys=True, default=str)
+
+
+@contextmanager
+def commit_metadata_for(spark: SparkSession, metadata: dict[str, Any]) -> Iterator[None]:
+    """Attach ``metadata`` to Delta commits made inside the block (MERGE, DELETE, UPDATE)."""
+    previous = spark.conf.get(USER_METADATA_CONF, None)
+    spark.conf.set(USER_METADATA_CONF, commit_metadata(metadata))
+    try:
+        yield
+    finally:
+        if previous is None:
+            spark.conf.unset(USER_METADATA_CONF)
+        else:
+            spark.conf.set(USER_METADATA_CONF, previous)
+
+
+def _absolute(path: str) -> str:
+    if "://" in path or path.startswith("dbfs:"):
+        return path
+    return str(Path(path).resolve())
