@@ -36,12 +36,11 @@ class IngestCounts:
 
 
 def mark_duplicates(checked: DataFrame) -> DataFrame:
-    """Of several accepted records with one doc_id, keep one (deterministically), quarantine the rest.
+    """Of several accepted records with one doc_id, keep the first, quarantine the rest.
 
-    The kept one has the smallest (text hash, source file, record): the choice does not
-    depend on partitioning or file order, so a rerun keeps the same record.
+    First means: by source file name, then by place in the file.
     """
-    order = Window.partitionBy("doc_id").orderBy(F.sha2("text", 256), "source_file", "record")
+    order = Window.partitionBy("doc_id").orderBy("source_file", "block_start", "seq")
     rank = F.when(F.col("reason").isNull(), F.row_number().over(order))
     return checked.withColumn("reason", F.when((rank > 1), F.lit(Q.DUPLICATE_ID)).otherwise(F.col("reason")))
 

@@ -13,7 +13,7 @@ from typing import Iterator
 import pandas as pd
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import StringType, StructField, StructType
+from pyspark.sql.types import LongType, StringType, StructField, StructType
 
 from lakerefine.conf.settings import IngestSettings
 from lakerefine.schemas import quarantine as Q
@@ -21,6 +21,8 @@ from lakerefine.udfs.ingest.records import check_json_line
 
 CHECKED_SCHEMA = StructType([
     StructField("source_file", StringType(), True),
+    StructField("block_start", LongType(), True),      # where the record's file split starts
+    StructField("seq", LongType(), True),              # increases with the record's place in its split
     StructField("record", StringType(), True),
     StructField("doc_id", StringType(), True),
     StructField("text", StringType(), True),
@@ -69,10 +71,14 @@ def _jsonl_lines(spark: SparkSession, path: str) -> DataFrame:
     parts = []
     if plain:
         parts.append(spark.read.text(plain).select(F.col("_metadata.file_path").alias("source_file"),
+                                                   F.col("_metadata.file_block_start").alias("block_start"),
+                                                   F.monotonically_increasing_id().alias("seq"),
                                                    F.col("value").alias("line")))
     if zst:
         parts.append(spark.read.format("binaryFile").load(zst)
-                     .mapInPandas(_zst_lines, "source_file string, line string"))
+                     .mapInPandas(_zst_lines, "source_file string, line string")
+                     .select("source_file", F.lit(0).cast("long").alias("block_start"),
+                             F.monotonically_increasing_id().alias("seq"), "line"))
     lines = parts[0]
     for extra in parts[1:]:
         lines = lines.unionByName(extra)
@@ -98,6 +104,8 @@ def _read_jsonl(spark: SparkSession, path: str, settings: IngestSettings) -> Dat
             checked = [check_json_line(line, id_column, text_column, missing_id) for line in batch["line"]]
             yield pd.DataFrame({
                 "source_file": batch["source_file"],
+                "block_start": batch["block_start"],
+                "seq": batch["seq"],
                 "record": [line[:limit] for line in batch["line"]],
                 "doc_id": [c.doc_id for c in checked],
                 "text": [c.text if c.reason is None else None for c in checked],
@@ -132,6 +140,8 @@ def _check_columns(df: DataFrame, settings: IngestSettings) -> tuple[DataFrame, 
     limit = settings.max_record_chars_in_quarantine
     checked = df.select(
         F.col("_metadata.file_path").alias("source_file"),
+        F.col("_metadata.file_block_start").alias("block_start"),
+        F.monotonically_increasing_id().alias("seq"),
         F.substring(F.to_json(F.struct(*df.columns)), 1, limit).alias("record"),
         doc_id.alias("doc_id"), text.alias("text"),
         (F.to_json(F.struct(*extras)) if extras else F.lit(None).cast("string")).alias("extras_json"),
@@ -140,15 +150,33 @@ def _check_columns(df: DataFrame, settings: IngestSettings) -> tuple[DataFrame, 
 
 
 def _read_txt(spark: SparkSession, path: str) -> DataFrame:
-    """One document per .txt file; its id is the content hash."""
-    df = (spark.read.option("wholetext", True).option("recursiveFileLookup", True)
-          .option("pathGlobFilter", "*.txt").text(path))
-    text = F.col("value")
-    return df.select(
-        F.col("_metadata.file_path").alias("source_file"),
+    """One document per .txt file (empty files included, so they are quarantined); id = content hash."""
+    df = (spark.read.format("binaryFile").option("recursiveFileLookup", True)
+          .option("pathGlobFilter", "*.txt").load(path))
+    text = F.decode(F.col("content"), "UTF-8")
+    files = df.select(
+        F.col("path").alias("source_file"),
+        F.lit(0).cast("long").alias("block_start"),
+        F.lit(0).cast("long").alias("seq"),
         F.lit(None).cast("string").alias("record"),
         F.substring(F.sha2(text, 256), 1, 32).alias("doc_id"),
         text.alias("text"),
-        F.to_json(F.struct(F.col("_metadata.file_name").alias("file_name"))).alias("extras_json"),
+        F.to_json(F.struct(F.element_at(F.split("path", "/"), -1).alias("file_name"))).alias("extras_json"),
         F.when(F.trim(text) == "", F.lit(Q.EMPTY_TEXT)).alias("reason"),
         F.lit(None).cast("string").alias("detail"))
+    empty = [(name, 0, 0, None, None, None, None, Q.EMPTY_TEXT, "empty file")
+             for name in _empty_files(spark, path, ".txt")]
+    return files.unionByName(spark.createDataFrame(empty, CHECKED_SCHEMA)) if empty else files
+
+
+def _empty_files(spark: SparkSession, path: str, suffix: str) -> list[str]:
+    """Zero-byte files, which Spark's file sources skip without a word."""
+    jvm = spark.sparkContext._jvm
+    root = jvm.org.apache.hadoop.fs.Path(path)
+    fs = root.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    found, listing = [], fs.listFiles(root, True)
+    while listing.hasNext():
+        status = listing.next()
+        if status.getLen() == 0 and status.getPath().getName().endswith(suffix):
+            found.append(status.getPath().toString())
+    return found
