@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -15,23 +16,23 @@ class ConfigError(ValueError):
     """Bad configuration: raised before any Spark work, naming the key."""
 
 
-def config_path(name_or_path: str) -> Path:
+def config_path(name_or_path: str) -> Path | Traversable:
     """``local`` / ``databricks`` / ``emr`` name a packaged config; anything else is a file path."""
     candidate = Path(name_or_path)
     if candidate.suffix in (".yaml", ".yml") or candidate.exists():
         if not candidate.exists():
             raise ConfigError(f"config file {name_or_path!r} does not exist")
         return candidate
-    packaged = resources.files("lakerefine.conf") / f"{name_or_path}.yaml"
+    packaged = resources.files("lakerefine.conf") / f"{name_or_path}.yaml"   # also inside a zip bundle
     if not packaged.is_file():
         raise ConfigError(f"no packaged config named {name_or_path!r} (try local, databricks, emr or a .yaml path)")
-    return Path(str(packaged))
+    return packaged
 
 
 def load_settings(name_or_path: str = "local", overrides: Iterable[str] = ()) -> Settings:
     path = config_path(name_or_path)
     try:
-        data = yaml.safe_load(path.read_text()) or {}
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as err:
         raise ConfigError(f"{path}: not valid YAML: {err}") from err
     if not isinstance(data, dict):
