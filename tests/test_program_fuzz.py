@@ -1,0 +1,129 @@
+"""Hostile and random programs: nothing raises, nothing runs, invariants hold, time stays linear."""
+import time
+
+from hypothesis import given, settings, strategies as st
+
+from lakerefine.udfs.program.executor import delete_spans, execute
+from lakerefine.udfs.program.parser import parse_program
+
+DOC = "".join(f"line {n}: some text, a link | menu | footer\n" for n in range(1, 201))
+
+
+def is_subsequence(short, long):
+    remaining = iter(long)
+    return all(char in remaining for char in short)
+
+
+def check(program, text=DOC):
+    result = execute(text, program)
+    assert result.text == delete_spans(text, result.spans)
+    assert is_subsequence(result.text, text)
+    return result
+
+
+def hostile_programs(sentinel):
+    path = str(sentinel)
+    return [
+        f"__import__('os').system('touch {path}')",
+        f"open({path!r}, 'w').write('x')",
+        f"remove_str(1, __import__('os').system('touch {path}'))",
+        f"remove_str(1, f'{{__import__(\"os\").system(\"touch {path}\")}}')",
+        f"exec(\"open({path!r}, 'w')\")  eval('1+1')",
+        "().__class__.__bases__[0].__subclasses__()",
+        "remove_lines.__globals__['os'].system('id')",
+        "remove_lines(10**100000, 1)",
+        "remove_lines(" + "9" * 200_000 + ", 1)",
+        "remove_lines(1, -" + "9" * 5000 + ")",
+        "(" * 100_000,
+        "remove_lines(" * 20_000,
+        "remove_lines(" + "(" * 100_000 + "1, 2" + ")" * 100_000 + ")",
+        "remove_str(1, '" + "x" * 3_000_000 + "')",
+        "remove_str(1, '" + "x" * 3_000_000,
+        'remove_str(1, """' + "y\n" * 500_000,
+        "remove_str(1, 'a\x00b') \x00\x00 remove_lines(\x001, 2)",
+        "remove_lines(1,\u20282) remove_str(2, '\u2028') \x85 remove_lines(3,\x0b4)",
+        "remove_lines(1, 2)\n" * 10_000,
+        "".join(f"remove_lines({n}, {n})\n" for n in range(1, 10_001)),
+        "".join(f"remove_str({n % 200 + 1}, 'zz{n}')\n" for n in range(10_000)),
+        "'" * 100_001 + '"' * 100_001,
+        "a(" * 50_000,
+        "x." * 100_000 + "remove_lines(1, 2)",
+        "remove_str(1, '\\N{" + "A" * 100_000 + "}')",
+        "remove_str(1, '" + "\\" * 100_001 + "')",
+        "\ud800 remove_lines(1, 1) \udfff",
+    ]
+
+
+def test_hostile_programs_never_raise_or_run(tmp_path):
+    sentinel = tmp_path / "pwned"
+    for program in hostile_programs(sentinel):
+        check(program)
+        parse_program(program)
+    assert not sentinel.exists()
+
+
+def test_nul_and_separators_in_documents_and_programs():
+    text = "a\x00b\nc\u2028d\r\ne\x85f\x1cg\n"
+    result = check("remove_str(1, '\\x00') remove_str(2, '\u2028') remove_str(3, '\x85')", text)
+    assert result.text == "ab\ncd\r\nef\x1cg\n"
+
+
+def test_ten_thousand_calls():
+    program = "".join(f"remove_lines({n}, {n}); " for n in range(1, 10_001))
+    result = execute("x\n" * 20_000, program)
+    assert result.calls_accepted == 10_000 and result.text == "x\n" * 10_000
+
+
+program_pieces = st.sampled_from([
+    "remove_lines(", "remove_str(", "keep_all(", ")", "(", ",", " ", "\n", ";", "=", "line", "start_line",
+    "end_line", "del_str", "1", "2", "3", "-1", "99", "'", '"', "'''", "\\", "a", "menu", "r'", "b'",
+    "```", "\x00", "\u2028", "1.5", "True", "os.system", "__import__",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(program_pieces, max_size=40).map("".join), st.text(alphabet="ab \nmenu|", max_size=60))
+def test_random_programs_keep_the_invariants(program, text):
+    result = check(program, text)
+    parsed = parse_program(program)
+    assert result.calls_accepted + result.calls_rejected == len(parsed.calls) + len(parsed.rejected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_arbitrary_unicode_programs_keep_the_invariants(program):
+    check(program)
+
+
+def best_time(function, argument, repeats=3):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function(argument)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def test_parsing_and_execution_time_grow_linearly():
+    """Time at 8n over time at n stays far below the 64x a quadratic algorithm takes."""
+    families = {
+        "calls": lambda n: "remove_lines(1, 2)\nremove_str(3, 'menu')\n" * n,
+        "open parens": lambda n: "(" * (40 * n),
+        "nested names": lambda n: "a(" * (20 * n),
+        "unterminated strings": lambda n: "remove_str(1, 'x\n" * (4 * n),
+        "dotted names": lambda n: ("x." * 20 + "f(1) ") * n,
+        "malformed calls": lambda n: "remove_lines(1 2) remove_str(1, 'a' + 'b')\n" * n,
+    }
+    for name, build in families.items():
+        small, large = build(400), build(3_200)
+        run = lambda program: execute(DOC, program)  # noqa: E731
+        ratio = best_time(run, large) / max(best_time(run, small), 1e-4)
+        assert ratio < 32, f"{name}: {ratio:.1f}x for 8x the input"
+
+
+def test_execution_time_grows_linearly_with_document_size():
+    line = "Home | About | a sentence of real length with words in it.\n"
+    program = "remove_lines(1, 3)\nremove_str(5, 'About')\nremove_lines(10, 12)\n"
+    small, large = line * 5_000, line * 40_000
+    ratio = best_time(lambda text: execute(text, program), large) / best_time(lambda text: execute(text, program), small)
+    assert ratio < 32, f"{ratio:.1f}x for 8x the document"

@@ -1,0 +1,59 @@
+"""The deletion-program language as data: its calls, rejection reasons, canonical text."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Union
+
+
+@dataclass(frozen=True)
+class RemoveLines:
+    """Delete lines start..end (1-based, inclusive) with their newlines."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class RemoveStr:
+    """Delete ``del_str`` from ``line`` if it occurs there exactly once."""
+
+    line: int
+    del_str: str
+
+
+@dataclass(frozen=True)
+class KeepAll:
+    """No change."""
+
+
+Call = Union[RemoveLines, RemoveStr, KeepAll]
+
+# Why a call was rejected. The parser gives the first four, the executor the rest.
+UNKNOWN_FUNCTION = "unknown_function"
+BAD_ARITY = "bad_arity"
+BAD_TYPE = "bad_type"
+MALFORMED = "malformed"
+OUT_OF_RANGE = "out_of_range"
+NOT_FOUND = "not_found"
+NOT_UNIQUE = "not_unique"
+REASONS = (UNKNOWN_FUNCTION, BAD_ARITY, BAD_TYPE, MALFORMED, OUT_OF_RANGE, NOT_FOUND, NOT_UNIQUE)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    reason: str  # one of REASONS
+    snippet: str  # the offending call as written (cut to a few dozen characters)
+
+
+def format_call(call: Call) -> str:
+    if isinstance(call, RemoveLines):
+        return f"remove_lines({call.start}, {call.end})"
+    if isinstance(call, RemoveStr):
+        return f"remove_str({call.line}, {call.del_str!r})"
+    return "keep_all()"
+
+
+def format_program(calls: Iterable[Call]) -> str:
+    """Canonical program text: one call per line; ``parse_program`` reads it back."""
+    return "\n".join(format_call(call) for call in calls)
