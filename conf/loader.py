@@ -4,10 +4,11 @@ from __future__ import annotations
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+import typing
 from typing import Any, Iterable
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from lakerefine.conf.settings import Settings
 
@@ -62,7 +63,7 @@ def _apply_override(data: dict[str, Any], item: str) -> None:
     key, sep, raw = item.partition("=")
     if not sep or not key.strip():
         raise ConfigError(f"--set {item!r}: expected key=value, e.g. refine.backend=hf")
-    *parents, leaf = key.strip().split(".")
+    *parents, leaf = _split_key(key.strip())
     node = data
     for part in parents:
         child = node.setdefault(part, {})
@@ -73,3 +74,19 @@ def _apply_override(data: dict[str, Any], item: str) -> None:
         node[leaf] = yaml.safe_load(raw) if raw.strip() else ""
     except yaml.YAMLError as err:
         raise ConfigError(f"--set {item!r}: value is not valid YAML: {err}") from err
+
+
+def _split_key(key: str) -> list[str]:
+    """Split on dots, except inside a free-form mapping: spark.conf.spark.ui.enabled ->
+    ["spark", "conf", "spark.ui.enabled"]."""
+    parts, model = key.split("."), Settings
+    for i, part in enumerate(parts):
+        field = model.model_fields.get(part) if model else None
+        if field is None:
+            return parts
+        annotation = field.annotation
+        if typing.get_origin(annotation) is dict and i + 1 < len(parts):
+            return parts[: i + 1] + [".".join(parts[i + 1:])]
+        model = next((a for a in (annotation, *typing.get_args(annotation))
+                      if isinstance(a, type) and issubclass(a, BaseModel)), None)
+    return parts
