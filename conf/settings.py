@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from lakerefine.conf.identifiers import check_table_name
+from lakerefine.conf.identifiers import check_column_name, check_table_name
+from lakerefine.udfs.refine.rules_config import RulesConfig
 
 
 class Section(BaseModel):
@@ -45,6 +46,13 @@ class SparkSettings(Section):
     # Any other Spark setting, passed through as strings.
     conf: dict[str, str] = Field(default_factory=dict)
 
+    @field_validator("conf", mode="before")
+    @classmethod
+    def _as_strings(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in value.items()}
+        return value
+
 
 class TableSettings(Section):
     # A bare table name (``corpus``) is a path under ``base_path`` when it is set,
@@ -68,8 +76,324 @@ class IngestSettings(Section):
     max_record_chars_in_quarantine: int = Field(10_000, ge=100)
 
 
+class LmBackendSettings(Section):
+    """What the two language-model backends (hf, vllm) share."""
+
+    # A local directory holding a Hugging Face causal LM and its tokenizer.
+    model_path: str = "models/smollm2-135m-instruct"
+    # conf/prompts/<prompt>.txt, or a path to a .txt file; "{document}" marks where the chunk goes.
+    prompt: str = "refiner"
+    # A chunk of the numbered document holds at most this many tokens (prompt template excluded).
+    chunk_tokens: int = Field(2048, ge=64)
+    max_new_tokens: int = Field(512, ge=1)
+    temperature: float = Field(0.0, ge=0.0)     # 0: greedy
+    top_p: float = Field(1.0, gt=0.0, le=1.0)
+    # Generation stops at any of these strings (they are cut from the program).
+    stop: list[str] = Field(default_factory=list)
+
+
+class HfBackendSettings(LmBackendSettings):
+    """transformers on the task's GPU, else the CPU."""
+
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"   # auto: bfloat16 on GPU, float32 on CPU
+    batch_size: int = Field(8, ge=1)
+
+
+class VllmBackendSettings(LmBackendSettings):
+    """vLLM offline inference, one engine per Python worker (GPU executors only)."""
+
+    max_model_len: int = Field(16384, ge=256)
+    gpu_memory_utilization: float = Field(0.85, gt=0.0, le=1.0)
+    dtype: str = "auto"
+    enforce_eager: bool = False
+    # Any other keyword argument of vllm.LLM(...).
+    engine_args: dict[str, str | int | float | bool] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _chunk_fits(self) -> "VllmBackendSettings":
+        if self.chunk_tokens + self.max_new_tokens > self.max_model_len:
+            raise ValueError(f"chunk_tokens ({self.chunk_tokens}) + max_new_tokens ({self.max_new_tokens}) "
+                             f"must fit max_model_len ({self.max_model_len})")
+        return self
+
+
+class RefineSettings(Section):
+    """The refine job: corpus -> refine_edits (audit) -> refined."""
+
+    backend: Literal["rules", "hf", "vllm"] = "rules"
+    edits_table: str = "refine_edits"
+    # The corpus column whose value tells the rules backend the kind of document (mail, wiki, ...).
+    source_column: str | None = "source"
+    # A program with more rejected calls than this (or over half its calls rejected) is rejected whole.
+    max_rejected_calls: int = Field(10, ge=0)
+    # Lines longer than this are shown cut to the backend; remove_str may only touch the shown part.
+    max_line_chars: int = Field(4000, ge=1)
+    # Documents longer than this are cut into chunks of whole lines ("chunk": the rules backend
+    # reads chunks of chunk_chars; LM backends always read chunks) or not refined ("skip":
+    # status skipped_too_large, kept unchanged).
+    max_doc_chars: int = Field(1_000_000, ge=1)
+    oversize: Literal["chunk", "skip"] = "chunk"
+    chunk_chars: int = Field(200_000, ge=1000)
+    # Leave emptied documents out of the refined table (they stay in the audit).
+    drop_emptied: bool = False
+    # Documents are refined in slices of about this many; each slice's audit rows are one
+    # Delta commit, so a killed run loses at most one slice of work.
+    slice_docs: int = Field(200_000, ge=1)
+    # Spark tasks per slice (null: twice the default parallelism, so every core or GPU is busy).
+    tasks_per_slice: int | None = Field(None, ge=1)
+    # Testing only: fail the run after committing this many slices (simulates a killed job).
+    fail_after_slices: int | None = Field(None, ge=0)
+    rules: RulesConfig = Field(default_factory=RulesConfig)
+    hf: HfBackendSettings = Field(default_factory=HfBackendSettings)
+    vllm: VllmBackendSettings = Field(default_factory=VllmBackendSettings)
+
+    @field_validator("edits_table")
+    @classmethod
+    def _valid_table(cls, value: str) -> str:
+        return check_table_name(value)
+
+    @field_validator("source_column")
+    @classmethod
+    def _valid_column(cls, value: str | None) -> str | None:
+        return None if value is None else check_column_name(value)
+
+    @model_validator(mode="after")
+    def _one_max_line_chars(self) -> "RefineSettings":
+        """The rules backend shows lines cut at refine.max_line_chars like every backend."""
+        if "max_line_chars" in self.rules.model_fields_set and self.rules.max_line_chars != self.max_line_chars:
+            raise ValueError("set refine.max_line_chars, not refine.rules.max_line_chars")
+        if self.rules.max_line_chars != self.max_line_chars:
+            object.__setattr__(self, "rules", self.rules.model_copy(update={"max_line_chars": self.max_line_chars}))
+        return self
+
+
+class SftIngestSettings(Section):
+    """ingest-sft: JSONL of ``messages`` (or ``prompt`` + ``response``) -> the ``sft`` table."""
+
+    id_column: str | None = "id"
+    # What a record without an id gets: a hash of its messages, or quarantine.
+    missing_id: Literal["hash", "quarantine"] = "hash"
+    max_record_chars_in_quarantine: int = Field(10_000, ge=100)
+
+
+class TokenScoringSettings(Section):
+    """How SFT samples become tokens and how the two models score them (on executors)."""
+
+    chat_format: Literal["chat_template", "tulu"] = "chat_template"
+    max_length: int = Field(2048, ge=2)         # longer samples are cut; ``truncated`` says so
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"   # auto: bfloat16 on GPU, float32 on CPU
+    max_batch_tokens: int = Field(4096, ge=1)   # padded tokens per forward pass (batch size x its longest)
+    tasks: int | None = Field(None, ge=1)       # Spark tasks that score (null: twice the default parallelism)
+
+
+class LoraTrainingSettings(Section):
+    """LoRA fine-tuning (peft), merged into the model at the end: train-reference and self-evolving rounds.
+
+    Defaults are Token Cleaning's reference model: r 64, alpha 16, dropout 0.1 on the attention and
+    MLP projections, lr 1e-4, linear schedule with 3% warm-up, one epoch.
+    """
+
+    lora_r: int = Field(64, ge=1)
+    lora_alpha: int = Field(16, ge=1)
+    lora_dropout: float = Field(0.1, ge=0.0, lt=1.0)
+    target_modules: list[str] = Field(default_factory=lambda: [
+        "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
+    learning_rate: float = Field(1e-4, gt=0.0)
+    warmup_ratio: float = Field(0.03, ge=0.0, le=1.0)
+    epochs: int = Field(1, ge=1)
+    batch_size: int = Field(8, ge=1)
+    max_steps: int | None = Field(None, ge=1)   # stop earlier than the epochs say (quick runs)
+    seed: int = 0
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    dtype: Literal["auto", "float32", "bfloat16"] = "auto"   # auto: bfloat16 on GPU, float32 on CPU
+
+
+class SelfEvolvingSettings(Section):
+    rounds: int = Field(5, ge=1)
+    # Each run keeps its round models and round masks under <run_root>/<run_id>/round-<t>/;
+    # executors load the round models from there, so on a cluster it must be shared storage.
+    run_root: str = "lakehouse/_token_clean_runs"
+    # Testing only: fail the run after finishing this many rounds (simulates a killed job).
+    fail_after_rounds: int | None = Field(None, ge=0)
+
+
+class TokenCleanSettings(Section):
+    """token-clean: sft -> token_masks (labels -100 where a token is cleaned away)."""
+
+    base_model: str = "models/smollm2-135m-instruct"
+    ref_model: str | None = None
+    mode: Literal["global", "per_sample", "self_evolving"] = "global"
+    keep: float = Field(0.6, gt=0.0, le=1.0)    # fraction of scored tokens kept
+    # global threshold: exact (two histogram passes) or Spark's percentile_approx
+    # (rank error at most M / approx_accuracy over M scored tokens).
+    selection: Literal["exact", "approx"] = "exact"
+    approx_accuracy: int = Field(10_000, ge=1)
+    # Samples left with no kept token stay in token_masks (flagged); export drops them unless true.
+    export_no_token_kept: bool = False
+    scoring: TokenScoringSettings = Field(default_factory=TokenScoringSettings)
+    self_evolving: SelfEvolvingSettings = Field(default_factory=SelfEvolvingSettings)
+
+
+class ExpertLmSettings(Section):
+    """Sampling settings every expert backend shares (RefineX: top-p 0.8, top-k 20)."""
+
+    # The expert repeats the whole kept document: leave room for the longest one.
+    max_new_tokens: int = Field(4096, ge=1)
+    temperature: float = Field(0.7, ge=0.0)     # 0: greedy
+    top_p: float = Field(0.8, gt=0.0, le=1.0)
+    top_k: int | None = Field(20, ge=1)         # null: no top-k cut
+    seed: int = 0
+
+
+class ExpertHfSettings(ExpertLmSettings):
+    """The expert as a transformers causal LM on the task's GPU, else the CPU."""
+
+    model_path: str = "models/smollm2-135m-instruct"
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"   # auto: bfloat16 on GPU, float32 on CPU
+    batch_size: int = Field(4, ge=1)
+
+
+class ExpertVllmSettings(ExpertLmSettings):
+    """The expert in vLLM, one engine per Python worker (GPU executors only)."""
+
+    model_path: str = "models/qwen2.5-72b-instruct"
+    max_model_len: int = Field(32768, ge=256)
+    tensor_parallel_size: int = Field(1, ge=1)
+    gpu_memory_utilization: float = Field(0.9, gt=0.0, le=1.0)
+    dtype: str = "auto"
+    enforce_eager: bool = False
+    # Any other keyword argument of vllm.LLM(...).
+    engine_args: dict[str, str | int | float | bool] = Field(default_factory=dict)
+
+
+class ExpertOpenAISettings(ExpertLmSettings):
+    """An expert served elsewhere behind an OpenAI-compatible /v1/chat/completions."""
+
+    base_url: str = "http://localhost:8000/v1"
+    model: str = "Qwen/Qwen2.5-72B-Instruct"
+    # The NAME of the environment variable holding the API key (on the executors); null: no key.
+    # The key itself is never part of the config, the logs or any table.
+    api_key_env: str | None = "LAKEREFINE_EXPERT_API_KEY"
+    timeout_s: float = Field(300.0, gt=0)       # per socket operation (connect, each read)
+    # Retries after a timeout, a lost connection, a 429 or a 5xx; waits backoff_s * 2**k (with
+    # jitter), or the server's Retry-After, at most max_backoff_s.
+    max_retries: int = Field(5, ge=0)
+    backoff_s: float = Field(2.0, ge=0.0)
+    max_backoff_s: float = Field(60.0, ge=0.0)
+    # Requests in flight at once per Spark task (the server sees this times the running tasks).
+    concurrency: int = Field(8, ge=1)
+    # Extra fields of the request body (e.g. {"repetition_penalty": 1.05}).
+    extra_body: dict[str, str | int | float | bool] = Field(default_factory=dict)
+
+    @field_validator("api_key_env")
+    @classmethod
+    def _env_name(cls, value: str | None) -> str | None:
+        if value is not None and not value.replace("_", "").isalnum():
+            raise ValueError("must be the name of an environment variable (letters, digits, _), not a key")
+        return value
+
+
+class ExpertSettings(Section):
+    """The expert job: a sample of the corpus -> expert_pairs (raw, expert's deletion-only rewrite)."""
+
+    backend: Literal["hf", "vllm", "openai"] = "hf"
+    # conf/prompts/<prompt>.txt, or a path to a .txt file; "{document}" marks where the raw text goes.
+    prompt: str = "expert"
+    sample_size: int = Field(1000, ge=1)
+    # Sample within the groups of this corpus column (null: one group), with quotas
+    # proportional to the group sizes or equal across groups; fixed by seed and the input version.
+    stratify_column: str | None = "source"
+    allocation: Literal["proportional", "equal"] = "proportional"
+    seed: int = 0
+    # Longer documents are not sent to the expert (status skipped, reason too_long).
+    max_doc_chars: int = Field(30_000, ge=1)
+    # An answer with an inserted or replaced span this long is rejected (rewrite_too_long):
+    # the distiller's rewrite check.
+    max_rewrite_chars: int = Field(20, ge=1)
+    # Accept an empty [doc][/doc] (the expert deletes the whole document).
+    allow_empty: bool = False
+    # A rejected answer is kept in the table for audit, cut to this many characters.
+    max_answer_chars: int = Field(20_000, ge=0)
+    # The sample is sent in slices of about this many documents; each slice is one Delta commit.
+    slice_docs: int = Field(5000, ge=1)
+    # Spark tasks per slice (null: twice the default parallelism).
+    tasks_per_slice: int | None = Field(None, ge=1)
+    hf: ExpertHfSettings = Field(default_factory=ExpertHfSettings)
+    vllm: ExpertVllmSettings = Field(default_factory=ExpertVllmSettings)
+    openai: ExpertOpenAISettings = Field(default_factory=ExpertOpenAISettings)
+
+    @field_validator("stratify_column")
+    @classmethod
+    def _valid_column(cls, value: str | None) -> str | None:
+        return None if value is None else check_column_name(value)
+
+
+class DistillSettings(Section):
+    """The distill job: expert_pairs -> refiner_sft (refiner prompt, target program)."""
+
+    # Training prompts are rendered exactly as refine.<render_as> renders them at inference
+    # (its prompt and chunk_tokens, refine.max_line_chars); a target program longer than its
+    # max_new_tokens is rejected (program_too_long).
+    render_as: Literal["hf", "vllm"] = "hf"
+    # Tokenizer (and chat template) of the model to be trained; null: train_refiner.base_model.
+    tokenizer_path: str | None = None
+    # The distiller's rules (RefineX): discard a pair with an insertion/replacement this long,
+    # fewer deleted characters than this, or a program expressing less than this fraction.
+    max_rewrite_chars: int = Field(20, ge=1)
+    min_deleted_chars: int = Field(10, ge=0)
+    min_expressed_fraction: float = Field(0.5, ge=0.0, le=1.0)
+    allow_empty_expert: bool = False
+
+
+class LoraSettings(Section):
+    r: int = Field(16, ge=1)
+    alpha: int = Field(32, ge=1)
+    dropout: float = Field(0.05, ge=0.0, lt=1.0)
+    target_modules: list[str] = Field(default_factory=lambda: [
+        "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
+
+
+class TrainRefinerSettings(Section):
+    """The train-refiner job: SFT of a causal LM on accepted refiner_sft rows (on the driver)."""
+
+    base_model: str = "models/smollm2-135m-instruct"
+    # Each run writes <output_root>/<run_id>/{checkpoints/, model/}; model/ is what
+    # refine.hf.model_path (or refine.vllm.model_path) points at.
+    output_root: str = "models/refiners"
+    method: Literal["full", "lora"] = "full"     # lora: adapters merged into the saved model
+    lora: LoraSettings = Field(default_factory=LoraSettings)
+    learning_rate: float = Field(1e-5, gt=0)
+    lr_scheduler: Literal["linear", "cosine", "constant", "constant_with_warmup"] = "cosine"
+    warmup_ratio: float = Field(0.03, ge=0.0, lt=1.0)
+    weight_decay: float = Field(0.0, ge=0.0)
+    epochs: float = Field(1.0, gt=0)
+    max_steps: int | None = Field(None, ge=1)    # set: overrides epochs
+    batch_size: int = Field(8, ge=1)
+    gradient_accumulation_steps: int = Field(1, ge=1)
+    # Examples with more tokens (prompt + program + end token) are skipped and counted.
+    max_seq_tokens: int = Field(4096, ge=16)
+    save_steps: int = Field(500, ge=1)
+    save_total_limit: int = Field(2, ge=1)
+    logging_steps: int = Field(10, ge=1)
+    gradient_checkpointing: bool = False
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    # auto: bfloat16 mixed precision on a GPU that supports it, float32 on the CPU.
+    precision: Literal["auto", "float32", "bfloat16"] = "auto"
+    seed: int = 0
+
+
 class Settings(Section):
     env: str = "local"
     spark: SparkSettings = Field(default_factory=SparkSettings)
     tables: TableSettings = Field(default_factory=TableSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    refine: RefineSettings = Field(default_factory=RefineSettings)
+    expert: ExpertSettings = Field(default_factory=ExpertSettings)
+    distill: DistillSettings = Field(default_factory=DistillSettings)
+    train_refiner: TrainRefinerSettings = Field(default_factory=TrainRefinerSettings)
+    sft_ingest: SftIngestSettings = Field(default_factory=SftIngestSettings)
+    token_clean: TokenCleanSettings = Field(default_factory=TokenCleanSettings)
+    training: LoraTrainingSettings = Field(default_factory=LoraTrainingSettings)

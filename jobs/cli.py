@@ -10,6 +10,14 @@ from lakerefine.jobs.common import add_common_arguments, execute
 # Subcommand -> module under lakerefine.jobs.
 JOBS = {
     "ingest": "ingest",
+    "refine": "refine",
+    "expert": "expert",
+    "distill": "distill",
+    "train-refiner": "train_refiner",
+    "ingest-sft": "ingest_sft",
+    "token-clean": "token_clean",
+    "train-reference": "train_reference",
+    "export": "export",
 }
 
 
@@ -26,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     conf_parser.add_argument("--config", default="local")
     conf_parser.add_argument("--set", action="append", default=[])
     conf_parser.set_defaults(job=None)
+    query = importlib.import_module("lakerefine.jobs.query")
+    query_parser = sub.add_parser("query", help=query.HELP, description=query.HELP)
+    query.add_arguments(query_parser)
+    query_parser.set_defaults(job=None)
     return parser
 
 
@@ -43,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "spark-conf":
         return print_spark_conf(args)
+    if args.command == "query":
+        return importlib.import_module("lakerefine.jobs.query").main(args)
     return execute(args.job, args)
 
 

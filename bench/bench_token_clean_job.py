@@ -1,0 +1,239 @@
+"""Scored tokens/s of the token-clean job on local Spark vs the reference code's plain loop, and the
+driver's peak memory at two table sizes.
+
+    python bench/bench_token_clean_job.py [--quick] [--limit 180]
+
+Same samples (data/sample/sft.jsonl, chat template), same models (SmolLM2-135M as
+base, the tiny Llama as reference), one run each, in their own processes:
+
+- loop: the reference code's way: one process (torch's default threads), batches
+  of 8 in input order, every sample padded to the longest sample of the pool
+  (the reference code pads to max_length 2048, which would be slower still),
+  losses against shifted labels; models loaded before the clock starts;
+- spark: ingest the samples, warm the JVM and the Python workers (their models
+  load once per worker) with a token-clean of 8 other samples, then time the
+  real ``lakerefine token-clean`` command end to end (score, exact global
+  selection, masks, commit, metrics, runs row) on ``local[2]``;
+- memory: ``local-cluster[1,2,2048]`` (executors in their own JVM) with the tiny
+  Llama as both models (seeds 0 and 1), the samples replicated to two table
+  sizes, sampling the resident memory of the driver's Python process and JVM.
+
+Scores of the loop and the job must agree (max abs difference printed). Prints a
+table and writes bench/results/token_clean_job.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_refine_job import PeakRss, _jvm_pid, _pyspark_home  # noqa: E402  (the same probes)
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "data" / "sample" / "sft.jsonl"
+RESULTS = REPO / "bench" / "results" / "token_clean_job.json"
+CORES = 2
+LOOP_BATCH = 8
+
+
+def write_samples(path: Path, limit: int, copies: int = 1, skip: int = 0) -> int:
+    """``limit`` samples spread over the sample file (it is grouped by topic), replicated ``copies`` times."""
+    rows = [json.loads(line) for line in SAMPLE.read_text().splitlines() if line.strip()][skip:]
+    step = len(rows) / min(limit, len(rows))
+    rows = [rows[int(i * step)] for i in range(min(limit, len(rows)))]
+    with path.open("w") as out:
+        for copy in range(copies):
+            for row in rows:
+                out.write(json.dumps({**row, "id": f"{row['id']}#{copy}"}) + "\n")
+    return len(rows) * copies
+
+
+# -- children -----------------------------------------------------------------------------------
+
+def child_loop(samples: Path, work: Path, base: str, ref: str) -> dict:
+    import torch
+    import torch.nn.functional as F
+
+    from lakerefine.udfs.models.assets import load_causal_lm, load_tokenizer
+    from lakerefine.udfs.tokens.formatting import IGNORE_INDEX, format_sample, padding_token_id
+
+    tokenizer = load_tokenizer(base)
+    models = [load_causal_lm(base), load_causal_lm(ref)]
+    rows = [json.loads(line) for line in samples.open()]
+    tokenized = [format_sample(row, tokenizer, "chat_template", 2048) for row in rows]
+    pad, width = padding_token_id(tokenizer), max(len(s.input_ids) for s in tokenized)
+    start = time.perf_counter()
+    scores = {}
+    for first in range(0, len(rows), LOOP_BATCH):
+        batch = tokenized[first:first + LOOP_BATCH]
+        input_ids = torch.full((len(batch), width), pad)
+        labels = torch.full((len(batch), width), IGNORE_INDEX)
+        attention_mask = torch.zeros((len(batch), width), dtype=torch.long)
+        for i, sample in enumerate(batch):
+            n = len(sample.input_ids)
+            input_ids[i, :n], labels[i, :n], attention_mask[i, :n] = (
+                torch.tensor(sample.input_ids), torch.tensor(sample.labels), 1)
+        losses = []
+        with torch.inference_mode():
+            for model in models:
+                logits = model(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).logits
+                losses.append(F.cross_entropy(logits[:, :-1].float().transpose(1, 2), labels[:, 1:], reduction="none"))
+        for i, (row, sample) in enumerate(zip(rows[first:], batch)):
+            n = len(sample.input_ids)
+            score = np.full(n, np.nan, np.float32)
+            score[1:] = (losses[0][i, : n - 1] - losses[1][i, : n - 1]).numpy()
+            score[np.array(sample.labels) == IGNORE_INDEX] = np.nan
+            scores[row["id"]] = score.tolist()
+    seconds = time.perf_counter() - start
+    (work / "loop_scores.json").write_text(json.dumps(scores))
+    return {"seconds": seconds, "padded_tokens": width * len(rows), "torch_threads": torch.get_num_threads()}
+
+
+def child_spark(samples: Path, warmup: Path, work: Path, overrides: list[str], base: str, ref: str) -> dict:
+    from lakerefine.jobs.cli import main
+
+    def cli(*argv: str) -> None:
+        code = main([*argv, *(arg for item in overrides for arg in ("--set", item))])
+        if code:
+            raise SystemExit(f"lakerefine {argv[0]} failed with {code}")
+
+    clean = ["token-clean", "--base", base, "--ref", ref]
+    cli("ingest-sft", "--input", str(warmup), "--output", "warm_sft")
+    cli(*clean, "--input", "warm_sft", "--output", "warm_masks")       # JVM, Delta, workers' models
+    cli("ingest-sft", "--input", str(samples), "--output", "sft")
+    with PeakRss({"python_driver_mb": os.getpid(), "jvm_mb": _jvm_pid()}) as rss:
+        start = time.perf_counter()
+        cli(*clean, "--input", "sft", "--output", "token_masks", "--run-id", "bench")
+        seconds = time.perf_counter() - start
+    spark, table, runs = _tables(overrides)
+    masks = table.read(spark).select("sample_id", "scores", "scored_tokens").toPandas()
+    (work / "job_scores.json").write_text(json.dumps(
+        {sid: [np.nan if v is None or v != v else float(v) for v in s] for sid, s in zip(masks.sample_id, masks.scores)}))
+    run = runs.read(spark).where("run_id = 'bench'").select("timings_s").first()
+    return {"seconds": seconds, **rss.peak, "stages_s": dict(run.timings_s),
+            "scored_tokens": int(masks.scored_tokens.sum())}
+
+
+def _tables(overrides: list[str]):
+    from lakerefine.conf.loader import load_settings
+    from lakerefine.udfs.lake.session import build_session
+    from lakerefine.udfs.lake.tables import TableRef
+
+    settings = load_settings("local", overrides)
+    spark = build_session(settings.spark)
+    return (spark, TableRef.resolve("token_masks", settings.tables),
+            TableRef.resolve(settings.tables.runs, settings.tables))
+
+
+def run_child(kind: str, samples: Path, work: Path, extra: list[str]) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, __file__, "--child", kind, "--samples", str(samples), "--work", str(work), *extra]
+    env = {**os.environ, "SPARK_HOME": os.environ.get("SPARK_HOME") or _pyspark_home()}
+    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=env)
+    if done.returncode:
+        sys.stderr.write(done.stderr[-4000:])
+        raise SystemExit(f"{kind} child failed")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# -- driver ----------------------------------------------------------------------------------------
+
+def compare(loop_file: Path, job_file: Path) -> dict:
+    loop, job = json.loads(loop_file.read_text()), json.loads(job_file.read_text())
+    assert sorted(loop) == sorted(job), "the loop and the job scored different samples"
+    diffs, same_pattern = [], True
+    for sample_id, expected in loop.items():
+        a, b = np.array(expected, np.float64), np.array(job[sample_id], np.float64)
+        same_pattern &= bool(np.array_equal(np.isnan(a), np.isnan(b)))
+        if (~np.isnan(a)).any():
+            diffs.append(float(np.nanmax(np.abs(a - b))))
+    return {"max_abs_diff": max(diffs), "same_scored_positions": same_pattern}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="48 samples (memory: 48 and 192) instead of 180")
+    parser.add_argument("--limit", type=int, default=None, help="samples for the throughput runs")
+    parser.add_argument("--child", choices=["loop", "spark", "memory"], help=argparse.SUPPRESS)
+    parser.add_argument("--samples", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    from lakerefine.udfs.models.assets import build_tiny_llama, default_models_dir, prepare_default_models
+
+    paths = prepare_default_models()
+    smollm2, tiny0 = str(paths["smollm2"]), str(paths["tiny_llama"])
+    tiny1 = str(build_tiny_llama(default_models_dir() / "tiny-llama-seed1", paths["smollm2"], seed=1))
+    if args.child:
+        master = f"local[{CORES}]" if args.child != "memory" else f"local-cluster[1,{CORES},2048]"
+        overrides = [f"tables.base_path={args.work / 'lake'}", f"spark.warehouse_dir={args.work / 'wh'}",
+                     f"spark.master={master}"]
+        warmup = args.work.parent / "warmup.jsonl"
+        if args.child == "loop":
+            result = child_loop(args.samples, args.work, smollm2, tiny0)
+        elif args.child == "spark":
+            result = child_spark(args.samples, warmup, args.work, overrides, smollm2, tiny0)
+        else:
+            result = child_spark(args.samples, warmup, args.work, overrides, tiny0, tiny1)
+        print(json.dumps(result))
+        return 0
+
+    limit = args.limit or (48 if args.quick else 180)
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="bench-token-clean-") as tmp:
+        root = Path(tmp)
+        write_samples(root / "warmup.jsonl", 8, skip=1)
+        n = write_samples(root / "samples.jsonl", limit)
+        loop = run_child("loop", root / "samples.jsonl", root / "loop", [])
+        spark = run_child("spark", root / "samples.jsonl", root / "spark", [])
+        agreement = compare(root / "loop" / "loop_scores.json", root / "spark" / "job_scores.json")
+        sizes = {"small": write_samples(root / "small.jsonl", limit), "big": write_samples(root / "big.jsonl", limit, 4)}
+        memory = {name: run_child("memory", root / f"{name}.jsonl", root / f"memory_{name}", []) for name in sizes}
+    scored = spark["scored_tokens"]
+    result = {
+        "samples": n, "scored_tokens": scored, "loop_padded_tokens": loop["padded_tokens"],
+        "models": {"base": smollm2, "ref": tiny0}, "cores": CORES, "loop_torch_threads": loop["torch_threads"],
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "loop_s": round(loop["seconds"], 2), "job_s": round(spark["seconds"], 2),
+        "loop_scored_tokens_per_s": round(scored / loop["seconds"], 1),
+        "job_scored_tokens_per_s": round(scored / spark["seconds"], 1),
+        "speedup": round(loop["seconds"] / spark["seconds"], 2), "job_stages_s": spark["stages_s"],
+        **agreement,
+        "memory_runs": {name: {"samples": sizes[name], "seconds": round(run["seconds"], 2),
+                               "python_driver_mb": round(run["python_driver_mb"], 1),
+                               "driver_jvm_mb": round(run["jvm_mb"], 1)} for name, run in memory.items()},
+    }
+    print_table(result)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2))
+    print(f"wrote {RESULTS}")
+    return 0
+
+
+def print_table(r: dict) -> None:
+    print(f"token-clean, {r['samples']} samples, {r['scored_tokens']} scored tokens, base SmolLM2-135M, ref tiny Llama "
+          f"(load average {r['load_average'][0]} -> {r['load_average'][1]})")
+    print(f"  {'':<52} {'seconds':>8} {'scored tok/s':>13}")
+    print(f"  {'plain loop, padded to the pool max (reference code)':<52} {r['loop_s']:>8.2f} "
+          f"{r['loop_scored_tokens_per_s']:>13.1f}")
+    label = f"lakerefine token-clean, local[{r['cores']}], end to end"
+    print(f"  {label:<52} {r['job_s']:>8.2f} {r['job_scored_tokens_per_s']:>13.1f}")
+    print(f"  speed-up {r['speedup']:.2f}x (target >= 1.5x); scores max |diff| {r['max_abs_diff']:.2e}, "
+          f"same scored positions: {r['same_scored_positions']}")
+    print(f"  job stages (s): {r['job_stages_s']}")
+    print(f"  local-cluster[1,{r['cores']},2048], tiny models   {'seconds':>8} {'python driver MB':>17} "
+          f"{'driver JVM MB':>14}")
+    for name, run in r["memory_runs"].items():
+        label = f"{name}: {run['samples']} samples"
+        print(f"  {label:<44} {run['seconds']:>8.2f} {run['python_driver_mb']:>17.1f} {run['driver_jvm_mb']:>14.1f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

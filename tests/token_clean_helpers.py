@@ -1,0 +1,75 @@
+"""What the token-clean tests share: models, a few short SFT samples, a lake folder per test module."""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from lakerefine.conf.loader import load_settings
+from lakerefine.udfs.lake.tables import TableRef
+from lakerefine.udfs.models.assets import build_tiny_llama, default_models_dir, prepare_default_models
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "sft.jsonl"
+MAX_LENGTH = 96
+# Its response starts after MAX_LENGTH tokens: truncated, nothing left to score.
+LONG_PROMPT = {"id": "long-prompt", "messages": [
+    {"role": "user", "content": "Please read all of this first. " * 20},
+    {"role": "assistant", "content": "Done reading."}]}
+
+
+def model_paths() -> dict[str, str]:
+    """SmolLM2 (real), and two tiny random Llamas (seeds 0 and 1) with its tokenizer."""
+    paths = prepare_default_models()
+    seed1 = build_tiny_llama(default_models_dir() / "tiny-llama-seed1", paths["smollm2"], seed=1)
+    return {"smollm2": str(paths["smollm2"]), "tiny0": str(paths["tiny_llama"]), "tiny1": str(seed1)}
+
+
+def short_samples(n: int) -> list[dict]:
+    """The first ``n`` samples of the built-in sample with one multi-turn conversation, + LONG_PROMPT."""
+    rows = [json.loads(line) for line in SAMPLE.read_text().splitlines() if line.strip()]
+    multi = next(r for r in rows if sum(m["role"] == "assistant" for m in r["messages"]) > 1
+                 and sum(len(m["content"]) for m in r["messages"]) < 200)
+    return [*rows[: n - 1], multi, LONG_PROMPT]
+
+
+@dataclass
+class Lake:
+    """A folder of tables for one test module, and the real ``lakerefine`` command run against it."""
+
+    root: Path
+    overrides: list[str] = field(default_factory=list)
+
+    @classmethod
+    def create(cls, lake_root: Path, *extra: str) -> "Lake":
+        base = lake_root / f"m_{uuid.uuid4().hex[:8]}"
+        return cls(base, [f"tables.base_path={base}", f"spark.warehouse_dir={lake_root / '_warehouse'}",
+                          f"token_clean.self_evolving.run_root={base / '_runs'}",
+                          # scores compared at 1e-4 are float32 ones, on a machine with a GPU too
+                          "token_clean.scoring.device=cpu", "token_clean.scoring.dtype=float32",
+                          "training.device=cpu", *extra])
+
+    @property
+    def settings(self):
+        return load_settings("local", self.overrides)
+
+    def run(self, *argv: str) -> int:
+        from lakerefine.jobs.cli import main
+        return main([*argv, *(arg for item in self.overrides for arg in ("--set", item))])
+
+    def table(self, name: str) -> TableRef:
+        return TableRef.resolve(name, self.settings.tables)
+
+    def frame(self, spark, name: str, version: int | None = None) -> pd.DataFrame:
+        return self.table(name).read(spark, version).toPandas()
+
+    def runs(self, spark) -> pd.DataFrame:
+        return self.frame(spark, self.settings.tables.runs)
+
+    def ingest(self, samples: list[dict], name: str = "sft") -> None:
+        path = self.root / f"{name}.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(json.dumps(s) + "\n" for s in samples))
+        assert self.run("ingest-sft", "--input", str(path), "--output", name) == 0

@@ -1,0 +1,1 @@
+"""Distillation on Spark: expert pairs -> chunk-level refiner training pairs (``refiner_sft``)."""

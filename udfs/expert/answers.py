@@ -1,0 +1,98 @@
+"""Reading an expert's answer: the refined text between ``[doc]`` and ``[/doc]``, checked.
+
+An answer is used only when it holds exactly one complete section whose text is
+what is left of the raw document after deletions, give or take rewrites shorter
+than ``max_rewrite_chars``. Anything else is rejected with a reason, never repaired.
+
+Rewrites are measured twice: the distiller's own check (its longest insertion or
+replacement), and the longest *rewritten region*: edits separated by fewer than
+REGION_GAP equal characters, taken together. The second catches a made-up
+sentence that the character diff aligns letter by letter with some deleted line
+and so cuts into pieces each shorter than the limit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lakerefine.udfs.program.diff import DELETE, Edit, diff_edits
+from lakerefine.udfs.program.distiller import REWRITE_TOO_LONG, DistillConfig, distill
+
+OPEN, CLOSE = "[doc]", "[/doc]"
+REGION_GAP = 4
+
+# Why an answer is rejected.
+NO_SECTION = "no_section"                       # no [doc] in the answer (or no answer at all)
+UNTERMINATED_SECTION = "unterminated_section"   # [doc] without [/doc]: usually cut by max_new_tokens
+MULTIPLE_SECTIONS = "multiple_sections"         # ambiguous: which one is the document?
+EMPTY_OUTPUT = "empty_output"                   # an empty section, unless expert.allow_empty
+# and REWRITE_TOO_LONG (the distiller's reason): a rewritten region of max_rewrite_chars or more
+
+
+@dataclass(frozen=True)
+class ParsedAnswer:
+    text: str | None        # the section's text, None when there is no usable section
+    reason: str | None      # why there is none
+
+
+@dataclass(frozen=True)
+class AnswerCheck:
+    reason: str | None      # None: accepted
+    detail: str | None
+    deleted_chars: int
+    inserted_chars: int
+    replaced_chars: int
+    longest_rewrite: int
+
+
+def parse_section(answer: str | None) -> ParsedAnswer:
+    """The text between the one ``[doc]`` and ``[/doc]`` of ``answer``.
+
+    One newline right after ``[doc]`` and one right before ``[/doc]`` belong to the
+    markers (the prompt shows the document that way), not to the text.
+    """
+    if not answer or OPEN not in answer:
+        return ParsedAnswer(None, NO_SECTION)
+    if answer.count(OPEN) > 1 or answer.count(CLOSE) > 1:
+        return ParsedAnswer(None, MULTIPLE_SECTIONS)
+    start = answer.index(OPEN) + len(OPEN)
+    end = answer.find(CLOSE, start)
+    if end < 0:
+        return ParsedAnswer(None, UNTERMINATED_SECTION)
+    text = answer[start:end]
+    if text.startswith("\n"):
+        text = text[1:]
+    if text.endswith("\n"):
+        text = text[:-1]
+    return ParsedAnswer(text, None)
+
+
+def check_expert_text(raw: str, expert: str, max_rewrite_chars: int, allow_empty: bool) -> AnswerCheck:
+    """Accept ``expert`` as a deletion-only refinement of ``raw``, or say why not."""
+    if not expert.strip() and not allow_empty:
+        return AnswerCheck(EMPTY_OUTPUT, "the expert kept nothing (expert.allow_empty is false)",
+                           len(raw) - len(expert), 0, 0, 0)
+    rules = DistillConfig(max_rewrite_chars=max_rewrite_chars, min_deleted_chars=0,
+                          min_expressed_fraction=0.0, allow_empty_expert=True, max_line_chars=None)
+    result = distill(raw, expert, rules)
+    longest = max(result.longest_rewrite, longest_rewritten_region(diff_edits(raw, expert)))
+    reason = REWRITE_TOO_LONG if result.reason == REWRITE_TOO_LONG or longest >= max_rewrite_chars else None
+    detail = f"a rewritten region of {longest} characters (limit {max_rewrite_chars})" if reason else None
+    return AnswerCheck(reason, detail, result.deleted_chars, result.inserted_chars,
+                       result.replaced_chars, longest)
+
+
+def longest_rewritten_region(edits: list[Edit], gap: int = REGION_GAP) -> int:
+    """Size (the longer side) of the largest group of nearby edits that holds an insertion or
+    replacement; groups of deletions only are not rewrites."""
+    longest = 0
+    group: list[Edit] = []
+    for edit in edits + [None]:
+        if group and (edit is None or edit.raw_start - group[-1].raw_end >= gap
+                      or edit.expert_start - group[-1].expert_end >= gap):
+            if any(e.tag != DELETE for e in group):
+                size = max(group[-1].raw_end - group[0].raw_start, group[-1].expert_end - group[0].expert_start)
+                longest = max(longest, size)
+            group = []
+        if edit is not None:
+            group.append(edit)
+    return longest
