@@ -107,6 +107,6 @@ def test_the_vllm_expert_without_vllm_says_how_to_get_it():
     from lakerefine.udfs.expert.backend import create_expert_backend
 
     if importlib.util.find_spec("vllm") is not None:
-        pytest.skip("vLLM is installed here")
+        pytest.skip("vLLM is installed here, so the error raised without it cannot occur")
     with pytest.raises(ImportError, match=r"lakerefine\[vllm\]"):
         create_expert_backend(ExpertSettings(backend="vllm"))

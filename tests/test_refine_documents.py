@@ -132,6 +132,6 @@ def test_sha256_is_of_utf8(text):
 def test_vllm_backend_without_vllm_fails_with_the_install_hint():
     import importlib.util
     if importlib.util.find_spec("vllm") is not None:
-        pytest.skip("vllm is installed here")
+        pytest.skip("vLLM is installed here, so the error raised without it cannot occur")
     with pytest.raises(ImportError, match=r"pip install 'lakerefine\[vllm\]'"):
         create_backend(RefineSettings(backend="vllm"))
