@@ -124,6 +124,31 @@ def test_killed_run_resumes_to_the_same_result_as_an_uninterrupted_one(spark, cl
     assert "SimulatedKill" in attempts[0].error
 
 
+def test_a_committed_slice_is_never_appended_again(spark, settings):
+    from lakerefine.schemas.refine_edits import DOCUMENT_FIELDS
+    from lakerefine.udfs.lake.runs import Run
+    from lakerefine.udfs.lake.tables import TableRef
+    from lakerefine.udfs.refine.audit import append_slice, ensure_edits_table, run_rows, with_run_columns
+    from lakerefine.udfs.refine.refine_udf import refine_batches_fn
+
+    edits = TableRef.resolve("refine_edits", settings.tables)
+    ensure_edits_table(spark, edits)
+    run = Run("twice", "refine", settings)
+    refine = refine_batches_fn(settings.refine)
+
+    def audit_rows(*doc_ids: str):
+        docs = spark.createDataFrame([(i, f"{NAV}\n{PROSE}\n", "web") for i in doc_ids], CORPUS_SCHEMA)
+        fields = docs.mapInPandas(refine, DOCUMENT_FIELDS)
+        return with_run_columns(fields, "twice", "corpus", 0)
+
+    append_slice(audit_rows("a", "b"), edits, run, slice=0, slices=2)
+    append_slice(audit_rows("a", "b", "c"), edits, run, slice=0, slices=2)   # slice 0 again: skipped
+    append_slice(audit_rows("d"), edits, run, slice=1, slices=2)
+    append_slice(audit_rows("e"), edits, run, slice=0, slices=2)             # an earlier slice: skipped
+    append_slice(audit_rows("f"), edits, run, slice=0, slices=3)             # another slice plan: a new step
+    assert sorted(r.doc_id for r in run_rows(spark, edits, "twice").collect()) == ["a", "b", "d", "f"]
+
+
 def test_incremental_run_refines_only_new_and_changed_documents(spark, cli, table_path):
     docs = sample_docs(4) + [("nav", f"{NAV}\n{PROSE}\n", "web")]
     write_corpus(spark, table_path("corpus"), docs)
@@ -180,3 +205,32 @@ def test_bad_configuration_fails_before_any_work(cli):
     assert cli("refine", "--set", "refine.hf.model_path=/nowhere", "--set", "refine.backend=hf")[0] == 2
     assert cli("refine", "--run-id", "bad'id")[0] == 2
     assert cli("refine", "--set", "refine.rules.min_repeats=1")[0] == 2
+
+
+def test_catalog_table_names_work_like_paths(spark, lake_root):
+    """Databricks-style names (schema.table in the session catalog) instead of paths: a killed
+    run resumes, and it publishes one version of the refined table."""
+    import uuid
+
+    from lakerefine.jobs.cli import main
+
+    db = f"lr_{uuid.uuid4().hex[:8]}"
+    spark.sql(f"CREATE DATABASE {db}")
+    docs = sample_docs(6)
+    spark.createDataFrame(docs, CORPUS_SCHEMA).write.format("delta").saveAsTable(f"{db}.corpus")
+    settings = ["tables.base_path=null", f"spark.warehouse_dir={lake_root / '_warehouse'}",
+                f"tables.runs={db}.runs", f"refine.edits_table={db}.refine_edits", "refine.slice_docs=3"]
+    argv = ["refine", "--input", f"{db}.corpus", "--output", f"{db}.refined", "--run-id", "by-name",
+            *(arg for item in settings for arg in ("--set", item))]
+    with pytest.raises(SimulatedKill):
+        main([*argv, "--set", "refine.fail_after_slices=1"])
+    assert main(argv) == 0
+
+    edits = spark.table(f"{db}.refine_edits").where("run_id = 'by-name'")
+    assert edits.count() == edits.select("doc_id").distinct().count() == len(docs)
+    refined = {r.doc_id: r.text for r in spark.table(f"{db}.refined").collect()}
+    assert set(refined) == {d[0] for d in docs}
+    history = spark.sql(f"DESCRIBE HISTORY {db}.refined").collect()
+    assert len(history) == 1 and json.loads(history[0].userMetadata)["run_id"] == "by-name"
+    runs = spark.table(f"{db}.runs").where("run_id = 'by-name'").orderBy("attempt").collect()
+    assert [r.status for r in runs] == ["failed", "succeeded"] and runs[1].output_version == 0

@@ -14,6 +14,7 @@ from pyspark.sql import functions as F
 from lakerefine.conf.settings import Settings
 from lakerefine.schemas.expert_pairs import ACCEPTED as EXPERT_ACCEPTED
 from lakerefine.schemas.refiner_sft import PARTITION_BY, REFINER_SFT_SCHEMA, SAMPLE_FIELDS
+from lakerefine.udfs.lake.input_version import pin_input_version
 from lakerefine.udfs.lake.runs import Run
 from lakerefine.udfs.lake.tables import TableRef, commit_metadata_for
 from lakerefine.udfs.refine.audit import recorded_input, run_rows
@@ -46,7 +47,8 @@ def distill_pairs(spark: SparkSession, settings: Settings, tables: DistillTables
     spec = render_spec(settings)
     with run.timed("prepare"):
         tables.output.create_if_missing(spark, REFINER_SFT_SCHEMA, partition_by=PARTITION_BY)
-        version = pin_input_version(spark, tables, run.run_id)
+        version = pin_input_version(spark, tables.input, None, recorded_input(spark, tables.output, run.run_id),
+                                    run.run_id, hint=": run `lakerefine expert` first")
         run.input_table, run.input_version, run.output_table = str(tables.input), version, str(tables.output)
         pairs = tables.input.read(spark, version)
         expert_run_id = expert_run_id or latest_run_id(pairs)
@@ -84,19 +86,6 @@ def latest_run_id(pairs: DataFrame) -> str:
     if row is None:
         raise ValueError("the expert pairs table is empty: run `lakerefine expert` first")
     return row.run_id
-
-
-def pin_input_version(spark: SparkSession, tables: DistillTables, run_id: str) -> int:
-    recorded = recorded_input(spark, tables.output, run_id)
-    if recorded:
-        table, version = recorded
-        if table != str(tables.input):
-            raise ValueError(f"run {run_id} already distilled {table}; use a new --run-id")
-        return version
-    latest = tables.input.version(spark)
-    if latest is None:
-        raise ValueError(f"input table {tables.input} does not exist: run `lakerefine expert` first")
-    return latest
 
 
 def merge_new_samples(rows: DataFrame, output: TableRef, run: Run) -> None:

@@ -16,6 +16,7 @@ from pyspark.sql import functions as F
 from lakerefine.conf.settings import ExpertSettings
 from lakerefine.schemas.corpus import check_corpus_schema
 from lakerefine.schemas.expert_pairs import EXPERT_PAIRS_SCHEMA, PAIR_FIELDS, PARTITION_BY
+from lakerefine.udfs.lake.input_version import pin_input_version
 from lakerefine.udfs.lake.runs import Run
 from lakerefine.udfs.lake.tables import TableRef
 from lakerefine.udfs.refine.audit import merge_audit, recorded_input, run_rows
@@ -47,7 +48,8 @@ def expert_corpus(spark: SparkSession, settings: ExpertSettings, tables: ExpertT
     template = load_prompt(settings.prompt)
     with run.timed("prepare"):
         tables.output.create_if_missing(spark, EXPERT_PAIRS_SCHEMA, partition_by=PARTITION_BY)
-        version = pin_input_version(spark, tables, input_version, run.run_id)
+        version = pin_input_version(spark, tables.input, input_version,
+                                    recorded_input(spark, tables.output, run.run_id), run.run_id)
         run.input_table, run.input_version, run.output_table = str(tables.input), version, str(tables.output)
         corpus = tables.input.read(spark, version)
         check_corpus_schema(corpus.schema)
@@ -68,23 +70,6 @@ def expert_corpus(spark: SparkSession, settings: ExpertSettings, tables: ExpertT
         by_reason = {r.reason: r["count"] for r in rows.where(F.col("reason").isNotNull())
                      .groupBy("reason").count().collect()}
     return ExpertResult(version, sampled, slices, by_status, by_reason)
-
-
-def pin_input_version(spark: SparkSession, tables: ExpertTables, requested: int | None, run_id: str) -> int:
-    """The input version an earlier attempt of this run used, else ``requested``, else the latest."""
-    recorded = recorded_input(spark, tables.output, run_id)
-    if recorded:
-        table, version = recorded
-        if table != str(tables.input) or (requested is not None and requested != version):
-            raise ValueError(f"run {run_id} already sampled {table} at version {version}; "
-                             "resume it with the same input, or use a new --run-id")
-        return version
-    latest = tables.input.version(spark)
-    if latest is None:
-        raise ValueError(f"input table {tables.input} does not exist")
-    if requested is not None and not 0 <= requested <= latest:
-        raise ValueError(f"--input-version {requested}: {tables.input} has versions 0..{latest}")
-    return latest if requested is None else requested
 
 
 def ask_in_slices(todo: DataFrame, settings: ExpertSettings, template: str, output: TableRef,

@@ -78,7 +78,8 @@ def recorded_run(spark: SparkSession, settings: Settings, job: str,
     """Yield a ``Run``; on exit append its row to the runs table (then re-raise any error)."""
     runs_table = TableRef.resolve(settings.tables.runs, settings.tables)
     run = Run(run_id=run_id or new_run_id(job), job=job, settings=settings)
-    run.attempt = _next_attempt(spark, runs_table, run.run_id)
+    if run_id is not None:  # a generated run id is new: its attempt is 1 without asking the table
+        run.attempt = _next_attempt(spark, runs_table, run.run_id)
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
     try:

@@ -19,6 +19,7 @@ from lakerefine.conf.identifiers import check_table_name, is_path
 from lakerefine.conf.settings import TableSettings
 
 USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata"
+HISTORY_WINDOW = 8   # commits read at first when looking for a run's commit
 
 
 @dataclass(frozen=True)
@@ -84,19 +85,28 @@ class TableRef:
         else:
             writer.saveAsTable(self.name)
 
+    def append_once(self, df: DataFrame, app_id: str, step: int, metadata: dict[str, Any]) -> None:
+        """Append ``df`` as step ``step`` of ``app_id``, unless that step (or a later one) is
+        already committed: Delta's idempotent writes (``txnAppId``/``txnVersion``). A rerun skips
+        the step without computing ``df``; concurrent writers of one step conflict, one fails."""
+        self.write(df, "append", metadata=metadata, txnAppId=app_id, txnVersion=str(step))
+
     def commit_version_of(self, spark: SparkSession, run_id: str) -> int | None:
-        """The newest version whose commit metadata names ``run_id``."""
+        """The newest version whose commit metadata names ``run_id``.
+
+        History is read newest first in growing windows, so finding a recent commit
+        reads a few commit files, not the table's whole history."""
         if not self.exists(spark):
             return None
-        rows = (self.delta(spark).history().select("version", "userMetadata")
-                .where("userMetadata IS NOT NULL").orderBy("version", ascending=False).collect())
-        for row in rows:
-            try:
-                if json.loads(row.userMetadata).get("run_id") == run_id:
+        table, window = self.delta(spark), HISTORY_WINDOW
+        while True:
+            rows = table.history(window).select("version", "userMetadata").collect()
+            for row in sorted(rows, key=lambda r: r.version, reverse=True):
+                if _metadata_run_id(row.userMetadata) == run_id:
                     return row.version
-            except (ValueError, AttributeError):
-                continue
-        return None
+            if len(rows) < window:
+                return None
+            window *= 8
 
 
 def commit_metadata(metadata: dict[str, Any]) -> str:
@@ -115,6 +125,13 @@ def commit_metadata_for(spark: SparkSession, metadata: dict[str, Any]) -> Iterat
             spark.conf.unset(USER_METADATA_CONF)
         else:
             spark.conf.set(USER_METADATA_CONF, previous)
+
+
+def _metadata_run_id(user_metadata: str | None) -> str | None:
+    try:
+        return json.loads(user_metadata).get("run_id")
+    except (TypeError, ValueError, AttributeError):
+        return None
 
 
 def _absolute(path: str) -> str:

@@ -1,8 +1,10 @@
 """Writing and reading one run's rows of ``refine_edits``.
 
-Rows are committed with a MERGE on (run_id, doc_id) that only inserts: a Spark
-task retry, a slice committed twice, or a rerun with the same run id can never
-add a second row for a document.
+A slice of refined documents is one idempotent Delta append (``append_slice``):
+an attempt that reruns a committed slice skips it, and a Spark task retry never
+commits twice. Rows a run makes in Spark SQL (carried and deleted documents of an
+incremental run) are committed with an insert-only MERGE on (run_id, doc_id).
+Either way no document gets a second row in a run.
 """
 from __future__ import annotations
 
@@ -45,6 +47,13 @@ def merge_audit(rows: DataFrame, edits: TableRef, run: Run, **metadata: object) 
         (edits.delta(spark).alias("t").merge(rows.alias("s"), same_row)
          .whenNotMatchedInsertAll()
          .execute())
+
+
+def append_slice(rows: DataFrame, edits: TableRef, run: Run, slice: int, slices: int) -> None:
+    """Commit slice ``slice`` of ``slices`` once per run: the Delta transaction id names the run
+    and its slice plan, so a resumed attempt with the same plan skips the slices already in."""
+    edits.append_once(rows, app_id=f"lakerefine:{run.run_id}:refine:{slices}", step=slice,
+                      metadata=run.commit_metadata(stage="refine", slice=slice, slices=slices))
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
 """The refine run: corpus (at one version) -> refine_edits, slice by slice -> refined.
 
 Resumable: the documents of a run are refined in slices (``pmod(xxhash64(doc_id),
-n)``), each slice's audit rows one insert-only MERGE; a rerun with the same run id
-reads the input at the version the first attempt pinned, skips every doc_id
-already audited for the run, and then publishes. A run that already published
-only reports.
+n)``), each slice's audit rows one idempotent Delta append; a rerun with the same
+run id reads the input at the version the first attempt pinned, skips the slices
+and doc_ids already audited for the run, and then publishes. A run that already
+published only reports.
 """
 from __future__ import annotations
 
@@ -17,11 +17,12 @@ from pyspark.sql import functions as F
 from lakerefine.conf.settings import RefineSettings
 from lakerefine.schemas.corpus import check_corpus_schema
 from lakerefine.schemas.refine_edits import DOCUMENT_FIELDS
+from lakerefine.udfs.lake.input_version import pin_input_version
 from lakerefine.udfs.lake.runs import Run
 from lakerefine.udfs.lake.tables import TableRef
 
 from . import incremental as inc
-from .audit import RecordedRun, ensure_edits_table, merge_audit, recorded_run, run_rows, with_run_columns
+from .audit import append_slice, ensure_edits_table, merge_audit, recorded_run, run_rows, with_run_columns
 from .publish import publish_full, publish_incremental, refined_rows
 from .refine_udf import refine_batches_fn
 from .statuses import DELETED
@@ -53,9 +54,11 @@ def refine_corpus(spark: SparkSession, settings: RefineSettings, tables: RefineT
     with run.timed("prepare"):
         ensure_edits_table(spark, tables.edits)
         recorded = recorded_run(spark, tables.edits, run.run_id)
-        version = pin_input_version(spark, tables, input_version, recorded, run.run_id)
+        version = pin_input_version(spark, tables.input, input_version,
+                                    (recorded.input_table, recorded.input_version) if recorded else None,
+                                    run.run_id)
         run.input_table, run.input_version, run.output_table = str(tables.input), version, str(tables.output)
-        if tables.output.commit_version_of(spark, run.run_id) is not None:
+        if recorded and tables.output.commit_version_of(spark, run.run_id) is not None:
             return RefineResult("already published", version, already_published=True)
         if recorded and recorded.incremental and not incremental:
             raise ValueError(f"run {run.run_id} was started with --incremental: resume it with --incremental")
@@ -70,9 +73,10 @@ def refine_corpus(spark: SparkSession, settings: RefineSettings, tables: RefineT
             todo, deleted_ids = plan_incremental(corpus, previous, tables, run, settings.backend)
             todo_docs = todo.count()
     with run.timed("refine"):
-        done = run_rows(spark, tables.edits, run.run_id).select("doc_id")
-        result.slices = refine_in_slices(todo.join(done, "doc_id", "left_anti"), todo_docs, settings,
-                                         tables.edits, run)
+        remaining = todo
+        if recorded:  # a resumed run: leave out what earlier attempts audited
+            remaining = todo.join(run_rows(spark, tables.edits, run.run_id).select("doc_id"), "doc_id", "left_anti")
+        result.slices = refine_in_slices(remaining, todo_docs, settings, tables.edits, run)
     with run.timed("check"):
         result.totals = run_totals(spark, tables.edits, run.run_id)
         check_every_document_audited(result.totals, input_docs, run.run_id)
@@ -101,22 +105,6 @@ def plan_incremental(corpus: DataFrame, previous: inc.PreviousRun, tables: Refin
     return corpus.join(changed, "doc_id", "left_semi"), deleted_ids
 
 
-def pin_input_version(spark: SparkSession, tables: RefineTables, requested: int | None,
-                      recorded: RecordedRun | None, run_id: str) -> int:
-    """The input version an earlier attempt of this run used, else ``requested``, else the latest."""
-    if recorded:
-        if recorded.input_table != str(tables.input) or requested not in (None, recorded.input_version):
-            raise ValueError(f"run {run_id} already refined {recorded.input_table} at version "
-                             f"{recorded.input_version}; resume it with the same input, or use a new --run-id")
-        return recorded.input_version
-    latest = tables.input.version(spark)
-    if latest is None:
-        raise ValueError(f"input table {tables.input} does not exist")
-    if requested is not None and not 0 <= requested <= latest:
-        raise ValueError(f"--input-version {requested}: {tables.input} has versions 0..{latest}")
-    return latest if requested is None else requested
-
-
 def refine_in_slices(todo: DataFrame, todo_docs: int, settings: RefineSettings, edits: TableRef,
                      run: Run) -> int:
     """Refine ``todo`` (at most ``todo_docs`` documents) slice by slice, committing each slice's
@@ -134,8 +122,8 @@ def refine_in_slices(todo: DataFrame, todo_docs: int, settings: RefineSettings, 
     for k in range(slices):
         part = documents.where(F.pmod(F.xxhash64("doc_id"), F.lit(slices)) == k) if slices > 1 else documents
         fields = part.repartition(tasks, "doc_id").mapInPandas(refine, DOCUMENT_FIELDS)
-        merge_audit(with_run_columns(fields, run.run_id, run.input_table, run.input_version), edits, run,
-                    stage="refine", slice=k, slices=slices)
+        append_slice(with_run_columns(fields, run.run_id, run.input_table, run.input_version), edits, run,
+                     slice=k, slices=slices)
         stop_after(settings, k + 1)
     return slices
 
