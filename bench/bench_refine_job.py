@@ -5,17 +5,21 @@ in a plain Python loop, and the driver's peak memory at two corpus sizes.
 
 The corpus is the sample corpus (data/sample/corpus.jsonl.gz) replicated with
 distinct ids up to ``--mb`` megabytes of text (and a quarter of that for the
-memory comparison). Each measurement runs in its own process:
+memory comparison).
 
-- loop: read the documents, then time ``refine_documents`` over them in batches
-  of ``spark.arrow_max_records_per_batch`` (one process, one core); run before and
-  after the Spark job, and averaged, because the machine may be shared;
-- spark: ingest the corpus, warm the JVM with a refine of 50 documents, then time
-  the real ``lakerefine refine`` command end to end (read, refine, audit commits,
-  publish, summary, runs row) on ``local[2]``;
-- memory: the same on ``local-cluster[1,2,2048]`` (executors in their own JVM), at
-  both corpus sizes, sampling the resident memory of the driver's Python process
-  and of the driver JVM while the refine command runs.
+- speed, in one process: ingest the corpora and start the JVM with a refine of 50
+  documents; time the real ``lakerefine refine`` command end to end (read, refine,
+  audit commits, publish, summary, runs row) on ``local[2]`` once on the big corpus
+  ("first run": the JVM has not compiled the hot code yet); then ``--repeats``
+  rounds of: the plain loop over the big corpus (``refine_documents`` in batches of
+  ``spark.arrow_max_records_per_batch``, one core, in the driver's Python while
+  the JVM idles), the refine command on the big corpus, and on the small one.
+  The loop and the job alternate because this machine is shared and its speed
+  drifts; the overhead is the median of the rounds' ratios ("warm": what every
+  later run of a Spark application costs);
+- memory, one process per size: the same command on ``local-cluster[1,2,2048]``
+  (executors in their own JVM), sampling the resident memory of the driver's
+  Python process and of the driver JVM while it runs.
 
 Prints a table and writes bench/results/refine_job.json.
 """
@@ -25,6 +29,7 @@ import argparse
 import gzip
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -54,7 +59,8 @@ def write_corpus(path: Path, megabytes: float) -> dict:
 
 # -- children -----------------------------------------------------------------------------------
 
-def child_loop(corpus: Path, overrides: list[str]) -> dict:
+def time_loop(corpus: Path, overrides: list[str]) -> tuple[float, dict[str, int]]:
+    """Seconds to refine every document of ``corpus`` in a plain loop, and the statuses."""
     from lakerefine.conf.loader import load_settings
     from lakerefine.udfs.refine.backends import create_backend
     from lakerefine.udfs.refine.documents import Document, refine_documents
@@ -64,12 +70,12 @@ def child_loop(corpus: Path, overrides: list[str]) -> dict:
                  for r in map(json.loads, corpus.open(encoding="utf-8"))]
     backend = create_backend(settings.refine)
     batch = settings.spark.arrow_max_records_per_batch
-    start = time.perf_counter()
     statuses: dict[str, int] = {}
+    start = time.perf_counter()
     for i in range(0, len(documents), batch):
         for outcome in refine_documents(documents[i:i + batch], backend, settings.refine):
             statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
-    return {"seconds": time.perf_counter() - start, "statuses": statuses}
+    return time.perf_counter() - start, statuses
 
 
 class PeakRss:
@@ -113,8 +119,10 @@ def _jvm_pid() -> int:
     raise RuntimeError("no JVM child process found")
 
 
-def child_spark(corpora: list[Path], overrides: list[str], warmup: Path) -> dict:
-    """Refine each corpus in turn (after a warm-up) in one Spark session; time and peak RSS of each."""
+def child_spark(corpora: list[Path], overrides: list[str], warmup: Path, repeats: int, loop: bool) -> dict:
+    """The refine command timed once on the last (big) corpus right after JVM start-up, then
+    ``repeats`` rounds of (the plain loop, if ``loop``) and the command on each corpus; the
+    stage timings and peak RSS of every run."""
     from lakerefine.jobs.cli import main
 
     def cli(*argv: str) -> None:
@@ -122,21 +130,30 @@ def child_spark(corpora: list[Path], overrides: list[str], warmup: Path) -> dict
         if code:
             raise SystemExit(f"lakerefine {argv[0]} failed with {code}")
 
-    cli("ingest", "--input", str(warmup), "--output", "warm_corpus")
-    cli("refine", "--input", "warm_corpus", "--output", "warm_refined")   # JVM and Delta warm-up
-    results = {}
-    for corpus in corpora:
-        name = corpus.stem
-        cli("ingest", "--input", str(corpus), "--output", f"corpus_{name}")
+    def timed_refine(name: str, output: str) -> dict:
         with PeakRss({"python_driver_mb": os.getpid(), "jvm_mb": _jvm_pid()}) as rss:
             start = time.perf_counter()
-            cli("refine", "--input", f"corpus_{name}", "--output", f"refined_{name}", "--run-id", f"bench-{name}")
+            cli("refine", "--input", f"corpus_{name}", "--output", output)
             seconds = time.perf_counter() - start
-        results[name] = {"seconds": seconds, **rss.peak, "stages_s": _run_timings(overrides, f"bench-{name}")}
+        return {"seconds": seconds, **rss.peak, "stages_s": _run_timings(overrides, output)}
+
+    cli("ingest", "--input", str(warmup), "--output", "warm_corpus")
+    cli("refine", "--input", "warm_corpus", "--output", "warm_refined")   # JVM and Delta start-up
+    for corpus in corpora:
+        cli("ingest", "--input", str(corpus), "--output", f"corpus_{corpus.stem}")
+    names = [corpus.stem for corpus in corpora]
+    results = {"first": timed_refine(names[-1], "refined_first"), "loop": [], **{name: [] for name in names}}
+    for k in range(repeats):
+        if loop:
+            seconds, results["statuses"] = time_loop(corpora[-1], overrides)
+            results["loop"].append(seconds)
+        for name in reversed(names):
+            results[name].append(timed_refine(name, f"refined_{name}_{k}"))
     return results
 
 
-def _run_timings(overrides: list[str], run_id: str) -> dict:
+def _run_timings(overrides: list[str], output: str) -> dict:
+    """The stage timings the newest refine run into ``output`` recorded in the runs table."""
     from pyspark.sql import functions as F
 
     from lakerefine.conf.loader import load_settings
@@ -146,7 +163,9 @@ def _run_timings(overrides: list[str], run_id: str) -> dict:
     settings = load_settings("local", overrides)
     spark = build_session(settings.spark)
     runs = TableRef.resolve(settings.tables.runs, settings.tables).read(spark)
-    return runs.where(F.col("run_id") == run_id).select("timings_s").first()[0]
+    output_path = TableRef.resolve(output, settings.tables).path
+    return (runs.where((F.col("job") == "refine") & (F.col("output_table") == output_path))
+            .orderBy(F.col("ended_at").desc()).select("timings_s").first()[0])
 
 
 # -- driver ----------------------------------------------------------------------------------------
@@ -172,7 +191,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="4 MB instead of 20 MB")
     parser.add_argument("--mb", type=float, default=None, help="megabytes of text of the big corpus")
     parser.add_argument("--backend", default="rules")
-    parser.add_argument("--child", choices=["loop", "spark", "memory"], help=argparse.SUPPRESS)
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs of each kind (medians are reported)")
+    parser.add_argument("--child", choices=["speed", "memory"], help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, action="append", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -181,19 +201,17 @@ def main() -> int:
 
     big_mb = args.mb or (4.0 if args.quick else 20.0)
     sizes = {"small": big_mb / 4, "big": big_mb}
-    extra = ["--backend", args.backend]
+    extra = ["--backend", args.backend, "--repeats", str(args.repeats)]
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-refine-") as tmp:
         root = Path(tmp)
         _write_warmup(root / "warmup.jsonl")
         corpora = {name: write_corpus(root / f"{name}.jsonl", mb) for name, mb in sizes.items()}
         files = [root / f"{name}.jsonl" for name in sizes]
-        loops = [run_child("loop", [files[1]], root / "loop1", extra)]
-        spark = run_child("spark", files, root / "spark", extra)
-        loops.append(run_child("loop", [files[1]], root / "loop2", extra))
-        memory = {name: run_child("memory", [path], root / f"memory_{name}", extra)[name]
+        speed = run_child("speed", files, root / "speed", extra)
+        memory = {name: run_child("memory", [path], root / f"memory_{name}", [*extra[:2], "--repeats", "1"])[name][0]
                   for name, path in zip(sizes, files)}
-    result = summarize(args.backend, corpora, loops, spark, memory, [load_before, os.getloadavg()[0]])
+    result = summarize(args.backend, corpora, speed, memory, [load_before, os.getloadavg()[0]])
     _print_table(result)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2))
@@ -202,40 +220,52 @@ def main() -> int:
 
 
 def run_as_child(args: argparse.Namespace) -> int:
-    master = f"local[{CORES}]" if args.child != "memory" else f"local-cluster[1,{CORES},2048]"
+    master = f"local[{CORES}]" if args.child == "speed" else f"local-cluster[1,{CORES},2048]"
     overrides = [f"tables.base_path={args.work / 'lake'}", f"spark.warehouse_dir={args.work / 'wh'}",
                  f"spark.master={master}", f"refine.backend={args.backend}"]
-    if args.child == "loop":
-        result = child_loop(args.corpus[0], overrides)
-    else:
-        result = child_spark(args.corpus, overrides, args.work.parent / "warmup.jsonl")
+    result = child_spark(args.corpus, overrides, args.work.parent / "warmup.jsonl", args.repeats,
+                         loop=args.child == "speed")
     print(json.dumps(result))
     return 0
 
 
-def summarize(backend: str, corpora: dict, loops: list[dict], spark: dict, memory: dict,
-              load: list[float]) -> dict:
-    loop_s = sum(run["seconds"] for run in loops) / len(loops)
-    big, small = spark["big"], spark["small"]
+def summarize(backend: str, corpora: dict, speed: dict, memory: dict, load: list[float]) -> dict:
+    loop = speed["loop"]
+    big = [run["seconds"] for run in speed["big"]]
+    small = [run["seconds"] for run in speed["small"]]
+    ratios = [s / l for s, l in zip(big, loop)]
+    loop_s, warm_big, warm_small = statistics.median(loop), statistics.median(big), statistics.median(small)
+    first = speed["first"]["seconds"]
     mb = {name: c["chars"] / 1e6 for name, c in corpora.items()}
     # Seconds per extra MB between the two sizes: the job's cost without its fixed part.
-    marginal_s_per_mb = (big["seconds"] - small["seconds"]) / (mb["big"] - mb["small"])
+    marginal_s_per_mb = (warm_big - warm_small) / (mb["big"] - mb["small"])
+    rounded = lambda xs: [round(x, 2) for x in xs]  # noqa: E731
     return {
         "backend": backend, "cores": CORES, "corpora": corpora,
         "load_average": [round(x, 2) for x in load],
-        "loop_s": round(loop_s, 2), "loop_runs_s": [round(run["seconds"], 2) for run in loops],
-        "spark_s": round(big["seconds"], 2), "spark_small_s": round(small["seconds"], 2),
+        "loop_s": round(loop_s, 2), "loop_runs_s": rounded(loop),
+        "spark_s": round(warm_big, 2), "spark_runs_s": rounded(big),
+        "spark_first_run_s": round(first, 2),
+        "spark_small_s": round(warm_small, 2), "spark_small_runs_s": rounded(small),
         "loop_mb_per_s": round(mb["big"] / loop_s, 3),
-        "spark_mb_per_s": round(mb["big"] / big["seconds"], 3),
-        "spark_overhead": round(big["seconds"] / loop_s - 1, 3),
-        "spark_fixed_s": round(big["seconds"] - marginal_s_per_mb * mb["big"], 2),
+        "spark_mb_per_s": round(mb["big"] / warm_big, 3),
+        "spark_overhead": round(statistics.median(ratios) - 1, 3),
+        "spark_overhead_by_round": [round(r - 1, 3) for r in ratios],
+        "spark_first_run_overhead": round(first / loop_s - 1, 3),
+        "spark_fixed_s": round(warm_big - marginal_s_per_mb * mb["big"], 2),
         "spark_marginal_overhead": round(marginal_s_per_mb * mb["big"] / loop_s - 1, 3),
-        "spark_stages_s": big["stages_s"], "loop_statuses": loops[0]["statuses"],
+        "spark_stages_s": _median_stages(speed["big"]), "spark_first_run_stages_s": speed["first"]["stages_s"],
+        "loop_statuses": speed["statuses"],
         "memory_runs": {name: {"seconds": round(run["seconds"], 2),
                                "python_driver_mb": round(run["python_driver_mb"], 1),
                                "driver_jvm_mb": round(run["jvm_mb"], 1)} for name, run in memory.items()},
-        "local_jvm_mb": {name: round(run["jvm_mb"], 1) for name, run in spark.items()},
+        "local_jvm_mb": {name: round(max(r["jvm_mb"] for r in speed[name]), 1) for name in corpora},
     }
+
+
+def _median_stages(runs: list[dict]) -> dict:
+    stages = runs[0]["stages_s"].keys()
+    return {stage: round(statistics.median(r["stages_s"].get(stage, 0.0) for r in runs), 3) for stage in stages}
 
 
 def _write_warmup(path: Path) -> None:
@@ -247,15 +277,19 @@ def _print_table(r: dict) -> None:
     big = r["corpora"]["big"]
     print(f"refine job, backend={r['backend']}, {big['docs']:,} documents, {big['chars'] / 1e6:.1f} MB of text "
           f"(load average {r['load_average'][0]} -> {r['load_average'][1]})")
-    print(f"  {'':<36} {'seconds':>9} {'MB/s':>8}")
-    print(f"  {'plain Python loop, 1 core (mean)':<36} {r['loop_s']:>9.2f} {r['loop_mb_per_s']:>8.3f}   "
+    print(f"  {'':<44} {'seconds':>9} {'MB/s':>8}")
+    print(f"  {'plain Python loop, 1 core (median)':<44} {r['loop_s']:>9.2f} {r['loop_mb_per_s']:>8.3f}   "
           f"runs {r['loop_runs_s']}")
-    spark_label = f"Spark job, local[{r['cores']}]"
-    print(f"  {spark_label:<36} {r['spark_s']:>9.2f} {r['spark_mb_per_s']:>8.3f}")
-    print(f"  Spark overhead vs the loop: {100 * r['spark_overhead']:+.1f}% (target <= +25%)")
-    print(f"    = fixed cost {r['spark_fixed_s']:.1f} s per run (from the {r['spark_small_s']:.1f} s run of the "
+    warm = f"Spark job, local[{r['cores']}], warm JVM (median)"
+    print(f"  {warm:<44} {r['spark_s']:>9.2f} {r['spark_mb_per_s']:>8.3f}   runs {r['spark_runs_s']}")
+    first = f"Spark job, local[{r['cores']}], first run after start-up"
+    print(f"  {first:<44} {r['spark_first_run_s']:>9.2f}")
+    print(f"  Spark overhead vs the loop: {100 * r['spark_overhead']:+.1f}% warm (median of the rounds "
+          f"{[f'{100 * x:+.0f}%' for x in r['spark_overhead_by_round']]}; target <= +25%), "
+          f"{100 * r['spark_first_run_overhead']:+.1f}% on the first run")
+    print(f"    = fixed cost {r['spark_fixed_s']:.1f} s per run (from the {r['spark_small_s']:.1f} s runs of the "
           f"small corpus) + per-MB cost {100 * r['spark_marginal_overhead']:+.1f}% vs the loop")
-    print(f"  Spark stages (s): {r['spark_stages_s']}")
+    print(f"  Spark stages (s, warm): {r['spark_stages_s']}")
     print(f"  {'peak RSS while refining':<34} {'seconds':>9} {'python driver MB':>17} {'driver JVM MB':>14}")
     for name, run in r["memory_runs"].items():
         c = r["corpora"][name]
