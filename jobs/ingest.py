@@ -22,6 +22,7 @@ def check_arguments(settings, args: argparse.Namespace) -> None:
 
 def run(spark, settings, args, run) -> str:
     from lakerefine.udfs.ingest.ingest_corpus import ingest_corpus
+    from lakerefine.udfs.ingest.report import report_ingest
     from lakerefine.udfs.ingest.sources import detect_format, read_checked
     from lakerefine.udfs.lake.tables import TableRef
 
@@ -32,18 +33,7 @@ def run(spark, settings, args, run) -> str:
         checked, extras_schema = read_checked(spark, args.input, args.format or detect_format(args.input),
                                               settings.ingest)
     counts = ingest_corpus(checked, extras_schema, output, quarantine, run)
-    for key, value in counts.as_counts().items():
-        run.count(key, value)
-    run.output_version = output.commit_version_of(spark, run.run_id)
-    quarantine_version = quarantine.commit_version_of(spark, run.run_id)
-    if quarantine_version is not None:
-        run.other_outputs[str(quarantine)] = quarantine_version
-    reasons = ", ".join(f"{r}={n}" for r, n in counts.quarantined_by_reason.items()) or "none"
-    return (f"ingest {run.run_id}: read {counts.read} = accepted {counts.accepted} + quarantined "
-            f"{counts.quarantined} ({reasons})\n"
-            f"  accepted {counts.accepted} = inserted {counts.inserted} + updated {counts.updated} "
-            f"+ unchanged {counts.unchanged}\n"
-            f"  corpus: {output} (version {run.output_version})\n  quarantine: {quarantine}")
+    return report_ingest(spark, run, counts, output, quarantine, output_label="corpus")
 
 
 if __name__ == "__main__":

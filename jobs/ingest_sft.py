@@ -21,6 +21,7 @@ def check_arguments(settings, args: argparse.Namespace) -> None:
 
 def run(spark, settings, args, run) -> str:
     from lakerefine.udfs.ingest.ingest_sft import ingest_sft, read_sft_checked
+    from lakerefine.udfs.ingest.report import report_ingest
     from lakerefine.udfs.lake.tables import TableRef
 
     output = TableRef.resolve(args.output, settings.tables)
@@ -29,18 +30,7 @@ def run(spark, settings, args, run) -> str:
     with run.timed("read"):
         checked = read_sft_checked(spark, args.input, settings.sft_ingest)
     counts = ingest_sft(checked, output, quarantine, run)
-    for key, value in counts.as_counts().items():
-        run.count(key, value)
-    run.output_version = output.commit_version_of(spark, run.run_id)
-    quarantine_version = quarantine.commit_version_of(spark, run.run_id)
-    if quarantine_version is not None:
-        run.other_outputs[str(quarantine)] = quarantine_version
-    reasons = ", ".join(f"{r}={n}" for r, n in counts.quarantined_by_reason.items()) or "none"
-    return (f"ingest-sft {run.run_id}: read {counts.read} = accepted {counts.accepted} + quarantined "
-            f"{counts.quarantined} ({reasons})\n"
-            f"  accepted {counts.accepted} = inserted {counts.inserted} + updated {counts.updated} "
-            f"+ unchanged {counts.unchanged}\n"
-            f"  sft: {output} (version {run.output_version})\n  quarantine: {quarantine}")
+    return report_ingest(spark, run, counts, output, quarantine, output_label="sft")
 
 
 if __name__ == "__main__":

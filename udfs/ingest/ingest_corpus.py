@@ -6,10 +6,11 @@ finds unchanged rows and adds nothing).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pyspark import StorageLevel
-from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
@@ -45,19 +46,23 @@ def mark_duplicates(checked: DataFrame) -> DataFrame:
     return checked.withColumn("reason", F.when((rank > 1), F.lit(Q.DUPLICATE_ID)).otherwise(F.col("reason")))
 
 
-def corpus_rows(accepted: DataFrame, extras_schema: StructType | None, spark: SparkSession,
-                run_id: str) -> DataFrame:
+def corpus_rows(accepted: DataFrame, extras_schema: StructType | None, run_id: str) -> DataFrame:
     """doc_id, text, the source's other fields as columns, and the id of the run that ingested it."""
+    return accepted.select("doc_id", "text", *extras_columns(accepted, extras_schema, reserved=("doc_id", "text")),
+                           F.lit(run_id).alias("ingest_run_id"))
+
+
+def extras_columns(accepted: DataFrame, extras_schema: StructType | None, reserved: tuple[str, ...]) -> list[Column]:
+    """The fields of ``extras_json`` as columns (schema inferred from the data when None),
+    leaving out names the table uses itself."""
     if extras_schema is None:
         json_rows = accepted.select("extras_json").where(F.col("extras_json").isNotNull())
-        extras_schema = spark.read.json(json_rows.rdd.map(lambda r: r[0])).schema if json_rows.take(1) else None
-    columns = [F.col("doc_id"), F.col("text")]
-    if extras_schema is not None and extras_schema.fields:
-        parsed = F.from_json("extras_json", extras_schema)
-        columns += [parsed[f.name].alias(f.name) for f in extras_schema.fields
-                    if f.name not in ("doc_id", "text", "ingest_run_id", "_corrupt_record")]
-    columns.append(F.lit(run_id).alias("ingest_run_id"))
-    return accepted.select(*columns)
+        if not json_rows.take(1):
+            return []
+        extras_schema = accepted.sparkSession.read.json(json_rows.rdd.map(lambda r: r[0])).schema
+    parsed = F.from_json("extras_json", extras_schema)
+    skip = {*reserved, "ingest_run_id", "_corrupt_record"}
+    return [parsed[f.name].alias(f.name) for f in extras_schema.fields if f.name not in skip]
 
 
 def write_quarantine(bad: DataFrame, table: TableRef, run: Run) -> None:
@@ -70,16 +75,16 @@ def write_quarantine(bad: DataFrame, table: TableRef, run: Run) -> None:
     table.write(rows, "append", metadata=run.commit_metadata())
 
 
-def merge_corpus(rows: DataFrame, table: TableRef, run: Run) -> tuple[int, int]:
-    """Insert new doc_ids, update changed texts; return (inserted, updated)."""
+def upsert(rows: DataFrame, table: TableRef, run: Run, key: str, value: str) -> tuple[int, int]:
+    """Insert new ``key``s, update rows whose ``value`` changed; return (inserted, updated)."""
     spark = rows.sparkSession
     if not table.exists(spark):
         table.write(rows, "errorifexists", metadata=run.commit_metadata())
         return rows.count(), 0
     target = table.delta(spark)
     with commit_metadata_for(spark, run.commit_metadata()):
-        (target.alias("t").merge(rows.alias("s"), "t.doc_id = s.doc_id")
-         .whenMatchedUpdateAll(condition="NOT (t.text <=> s.text)")
+        (target.alias("t").merge(rows.alias("s"), f"t.`{key}` = s.`{key}`")
+         .whenMatchedUpdateAll(condition=f"NOT (t.`{value}` <=> s.`{value}`)")
          .whenNotMatchedInsertAll()
          .withSchemaEvolution()
          .execute())
@@ -87,9 +92,10 @@ def merge_corpus(rows: DataFrame, table: TableRef, run: Run) -> tuple[int, int]:
     return int(metrics.get("numTargetRowsInserted", 0)), int(metrics.get("numTargetRowsUpdated", 0))
 
 
-def ingest_corpus(checked: DataFrame, extras_schema: StructType | None, output: TableRef,
-                  quarantine: TableRef, run: Run) -> IngestCounts:
-    spark = checked.sparkSession
+def ingest_checked(checked: DataFrame, table_rows: Callable[[DataFrame], DataFrame], output: TableRef,
+                   quarantine: TableRef, run: Run, key: str, value: str) -> IngestCounts:
+    """Checked records -> quarantine (rejected and duplicate ones) + ``output`` (the accepted
+    ones as ``table_rows`` shapes them, upserted on ``key``), counted both ways."""
     marked = mark_duplicates(checked).persist(StorageLevel.MEMORY_AND_DISK)
     try:
         by_reason = {row["reason"]: row["count"] for row in marked.groupBy("reason").count().collect()}
@@ -99,11 +105,16 @@ def ingest_corpus(checked: DataFrame, extras_schema: StructType | None, output: 
         with run.timed("quarantine"):
             write_quarantine(marked.where(F.col("reason").isNotNull()), quarantine, run)
         with run.timed("merge"):
-            accepted = marked.where(F.col("reason").isNull())
             if counts.accepted:
-                counts.inserted, counts.updated = merge_corpus(
-                    corpus_rows(accepted, extras_schema, spark, run.run_id), output, run)
+                counts.inserted, counts.updated = upsert(
+                    table_rows(marked.where(F.col("reason").isNull())), output, run, key, value)
         counts.unchanged = counts.accepted - counts.inserted - counts.updated
     finally:
         marked.unpersist()
     return counts
+
+
+def ingest_corpus(checked: DataFrame, extras_schema: StructType | None, output: TableRef,
+                  quarantine: TableRef, run: Run) -> IngestCounts:
+    return ingest_checked(checked, lambda accepted: corpus_rows(accepted, extras_schema, run.run_id),
+                          output, quarantine, run, key="doc_id", value="text")

@@ -22,6 +22,14 @@ class Checked:
     reason: str | None          # None: accepted
     detail: str | None = None
 
+    @property
+    def record_id(self) -> str | None:
+        return self.doc_id
+
+    @property
+    def value(self) -> str | None:
+        return self.text
+
 
 def check_text(text: Any) -> tuple[str | None, str | None]:
     """(reason, detail) for a text value that cannot be a document, else (None, None)."""

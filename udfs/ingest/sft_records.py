@@ -28,6 +28,14 @@ class CheckedSample:
     reason: str | None          # None: accepted
     detail: str | None = None
 
+    @property
+    def record_id(self) -> str | None:
+        return self.sample_id
+
+    @property
+    def value(self) -> str | None:
+        return self.messages_json
+
 
 class BadConversation(ValueError):
     def __init__(self, reason: str, detail: str):

@@ -62,7 +62,7 @@ def read_checked(spark: SparkSession, path: str, fmt: str,
 
 # -- JSONL ------------------------------------------------------------------------------------
 
-def _jsonl_lines(spark: SparkSession, path: str) -> DataFrame:
+def jsonl_lines(spark: SparkSession, path: str) -> DataFrame:
     """(source_file, line) for every non-blank line; .zst is decompressed in Python (Hadoop can't)."""
     files = [str(p) for p in Path(path).rglob("*") if p.is_file()] if Path(path).is_dir() else [path]
     files = [f for f in files if not Path(f).name.startswith((".", "_"))]
@@ -85,6 +85,23 @@ def _jsonl_lines(spark: SparkSession, path: str) -> DataFrame:
     return lines.where(F.trim("line") != "")
 
 
+def checked_frame(lines: pd.DataFrame, limit: int, checked: list, value_column: str) -> pd.DataFrame:
+    """A batch of ``jsonl_lines`` and their check results (``checked[i]`` for line i) as checked
+    rows: where it came from, the record cut to ``limit`` characters, its id (``doc_id``), its
+    value (``value_column``, only when accepted), other fields, reason and detail."""
+    return pd.DataFrame({
+        "source_file": lines["source_file"],
+        "block_start": lines["block_start"],
+        "seq": lines["seq"],
+        "record": [line[:limit] for line in lines["line"]],
+        "doc_id": [c.record_id for c in checked],
+        value_column: [c.value if c.reason is None else None for c in checked],
+        "extras_json": [c.extras_json for c in checked],
+        "reason": [c.reason for c in checked],
+        "detail": [c.detail for c in checked],
+    })
+
+
 def _zst_lines(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
     import zstandard
 
@@ -102,19 +119,9 @@ def _read_jsonl(spark: SparkSession, path: str, settings: IngestSettings) -> Dat
     def check(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for batch in batches:
             checked = [check_json_line(line, id_column, text_column, missing_id) for line in batch["line"]]
-            yield pd.DataFrame({
-                "source_file": batch["source_file"],
-                "block_start": batch["block_start"],
-                "seq": batch["seq"],
-                "record": [line[:limit] for line in batch["line"]],
-                "doc_id": [c.doc_id for c in checked],
-                "text": [c.text if c.reason is None else None for c in checked],
-                "extras_json": [c.extras_json for c in checked],
-                "reason": [c.reason for c in checked],
-                "detail": [c.detail for c in checked],
-            })
+            yield checked_frame(batch, limit, checked, value_column="text")
 
-    return _jsonl_lines(spark, path).mapInPandas(check, CHECKED_SCHEMA)
+    return jsonl_lines(spark, path).mapInPandas(check, CHECKED_SCHEMA)
 
 
 # -- Parquet and text -------------------------------------------------------------------------
