@@ -1,7 +1,7 @@
 """The expert step as a ``mapInPandas`` function: sampled rows in, ``PAIR_FIELDS`` rows out.
 
 The backend (a model, or an HTTP client holding the API key) is built once per
-Python worker and cached for the worker's life, as the refine job does.
+Python worker (``worker_cached``), as the refine job does.
 """
 from __future__ import annotations
 
@@ -11,30 +11,17 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from lakerefine.conf.settings import ExpertSettings
-from lakerefine.udfs.refine.backends.base import spark_gpu_addresses, task_device
+from lakerefine.udfs.lake.task_resources import backend_device
+from lakerefine.udfs.lake.worker_cache import worker_cached
 
 from .backend import ExpertBackend, create_expert_backend
 from .pairs import PairOutcome, SampledDoc, ask_expert
 
-# (expert config as JSON, device) -> backend, for the life of this Python worker.
-_BACKENDS: dict[tuple[str, str], ExpertBackend] = {}
-
 
 def cached_backend(settings: ExpertSettings) -> ExpertBackend:
-    device = expert_device(settings)
-    key = (settings.model_dump_json(), device)
-    if key not in _BACKENDS:
-        _BACKENDS[key] = create_expert_backend(settings, device)
-    return _BACKENDS[key]
-
-
-def expert_device(settings: ExpertSettings) -> str:
-    if settings.backend == "hf":
-        return task_device(settings.hf.device)
-    if settings.backend == "vllm":
-        addresses = spark_gpu_addresses()
-        return f"cuda:{addresses[0]}" if addresses else "cuda"
-    return "cpu"   # openai: the work happens elsewhere
+    device = backend_device(settings.backend, settings.hf.device, setting="expert.hf.device")
+    return worker_cached(("expert", settings.model_dump_json(), device),
+                         lambda: create_expert_backend(settings, device))
 
 
 def expert_batches_fn(settings: ExpertSettings, template: str

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from lakerefine.udfs.lake.task_resources import task_cpus
 from lakerefine.udfs.models.assets import load_causal_lm, load_tokenizer
-from lakerefine.udfs.refine.backends.base import task_cpus
 
 from .backend import BACKEND_ERROR, ExpertReply
 

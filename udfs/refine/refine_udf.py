@@ -1,10 +1,7 @@
 """The refine step as a ``mapInPandas`` function: corpus rows in, audit fields out.
 
-The backend (and its model) is built once per Python worker and kept in a
-module-level cache, like ``pyspark.ml.functions.predict_batch_udf`` does: Spark
-reuses Python workers (``spark.python.worker.reuse``), so later tasks in the same
-worker find the model already loaded. A model goes on the GPU Spark assigned the
-task, else the CPU.
+The backend (and its model) is built once per Python worker (``worker_cached``),
+on the GPU Spark assigned the task, else the CPU.
 """
 from __future__ import annotations
 
@@ -14,32 +11,18 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from lakerefine.conf.settings import RefineSettings
+from lakerefine.udfs.lake.task_resources import backend_device
+from lakerefine.udfs.lake.worker_cache import worker_cached
 
 from .backends import ProgramBackend, create_backend
-from .backends.base import spark_gpu_addresses, task_device
 from .documents import Document, Outcome, refine_documents
-
-# (backend config as JSON, device) -> backend, for the life of this Python worker.
-_BACKENDS: dict[tuple[str, str], ProgramBackend] = {}
 
 INPUT_COLUMNS = ("doc_id", "text", "source")
 
 
 def cached_backend(settings: RefineSettings) -> ProgramBackend:
-    device = backend_device(settings)
-    key = (settings.model_dump_json(), device)
-    if key not in _BACKENDS:
-        _BACKENDS[key] = create_backend(settings, device)
-    return _BACKENDS[key]
-
-
-def backend_device(settings: RefineSettings) -> str:
-    if settings.backend == "hf":
-        return task_device(settings.hf.device)
-    if settings.backend == "vllm":
-        addresses = spark_gpu_addresses()  # no torch.cuda call: vLLM's engine process picks the GPU
-        return f"cuda:{addresses[0]}" if addresses else "cuda"
-    return "cpu"
+    device = backend_device(settings.backend, settings.hf.device, setting="refine.hf.device")
+    return worker_cached(("refine", settings.model_dump_json(), device), lambda: create_backend(settings, device))
 
 
 def refine_batches_fn(settings: RefineSettings) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:

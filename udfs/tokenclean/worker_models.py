@@ -15,8 +15,8 @@ import torch
 from transformers import PreTrainedTokenizerBase
 
 from lakerefine.conf.settings import TokenScoringSettings
+from lakerefine.udfs.lake.task_resources import task_cpus, task_device
 from lakerefine.udfs.models.assets import load_causal_lm, load_tokenizer
-from lakerefine.udfs.refine.backends.base import spark_gpu_addresses, task_cpus
 from lakerefine.udfs.tokens.formatting import padding_token_id
 from lakerefine.udfs.tokens.scoring import TokenScorer
 
@@ -32,7 +32,7 @@ _LOADED: dict[tuple, WorkerModels] = {}
 
 
 def worker_models(base_path: str, ref_path: str | None, scoring: TokenScoringSettings) -> WorkerModels:
-    device = scoring_device(scoring.device)
+    device = task_device(scoring.device, setting="token_clean.scoring.device")
     key = (_fingerprint(base_path), _fingerprint(ref_path) if ref_path else None, device, scoring.dtype,
            scoring.max_batch_tokens)
     if key not in _LOADED:
@@ -52,18 +52,6 @@ def load_worker_models(base_path: str, ref_path: str | None, scoring: TokenScori
         scorer = TokenScorer(load_causal_lm(base_path, device, dtype), load_causal_lm(ref_path, device, dtype),
                              pad_token_id=padding_token_id(tokenizer), max_batch_tokens=scoring.max_batch_tokens)
     return WorkerModels(tokenizer, scorer, device)
-
-
-def scoring_device(preference: str) -> str:
-    """``cuda:N`` for the GPU Spark assigned this task, else the only GPU, else ``cpu``."""
-    if preference == "cpu":
-        return "cpu"
-    if not torch.cuda.is_available():
-        if preference == "cuda":
-            raise RuntimeError("token_clean.scoring.device is cuda but torch sees no GPU on this executor")
-        return "cpu"
-    addresses = spark_gpu_addresses()
-    return f"cuda:{addresses[0]}" if addresses else "cuda:0"
 
 
 def scoring_dtype(name: str, device: str) -> torch.dtype:

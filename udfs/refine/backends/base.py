@@ -1,4 +1,4 @@
-"""What every program backend provides, and the device a task's model goes on.
+"""What every program backend provides.
 
 A backend turns a document into prompts (the whole document for ``rules``;
 numbered chunks inside the refiner prompt for language models) and prompts into
@@ -29,42 +29,3 @@ class ProgramBackend(Protocol):
     def generate(self, prompts: list[Prompt]) -> list[str]:
         """One program per prompt, in order; raises if the batch cannot be generated."""
         ...
-
-
-def task_device(preference: str = "auto") -> str:
-    """``cuda:N`` for the GPU Spark assigned this task, else the only GPU, else ``cpu``.
-
-    ``preference`` ``cpu`` forces the CPU; ``cuda`` fails when no GPU is visible.
-    """
-    if preference == "cpu":
-        return "cpu"
-    import torch
-
-    if not torch.cuda.is_available():
-        if preference == "cuda":
-            raise RuntimeError("refine.hf.device is cuda but torch sees no GPU")
-        return "cpu"
-    addresses = spark_gpu_addresses()
-    return f"cuda:{addresses[0]}" if addresses else "cuda:0"
-
-
-def task_cpus() -> int | None:
-    """How many cores Spark gave this task (``spark.task.cpus``), when inside a task."""
-    try:
-        from pyspark import TaskContext
-    except ImportError:
-        return None
-    context = TaskContext.get()
-    return context.cpus() if context is not None else None
-
-
-def spark_gpu_addresses() -> list[str]:
-    try:
-        from pyspark import TaskContext
-    except ImportError:
-        return []
-    context = TaskContext.get()
-    if context is None:
-        return []
-    gpu = context.resources().get("gpu")
-    return list(gpu.addresses) if gpu is not None else []

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from lakerefine.udfs.lake.task_resources import task_cpus
 from lakerefine.udfs.models.assets import load_causal_lm, load_tokenizer
 
-from .base import Prompt, task_cpus
+from .base import Prompt
 from .chat import ChunkPrompter, cut_at_stop
 
 if TYPE_CHECKING:
