@@ -1,10 +1,10 @@
 """Load a YAML config (plus ``--set key=value`` overrides) into ``Settings``."""
 from __future__ import annotations
 
+import typing
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-import typing
 from typing import Any, Iterable
 
 import yaml
@@ -48,6 +48,18 @@ def validate_settings(data: dict[str, Any], source: str = "config") -> Settings:
         return Settings.model_validate(data)
     except ValidationError as err:
         raise ConfigError(f"{source}: " + "; ".join(_describe(e) for e in err.errors())) from None
+
+
+def set_key(settings: Settings, key: str, value: Any) -> None:
+    """Set a dotted config key from a command-line value; a bad value fails naming the key."""
+    *parents, leaf = key.split(".")
+    section = settings
+    for part in parents:
+        section = getattr(section, part)
+    try:
+        setattr(section, leaf, value)
+    except ValidationError as err:
+        raise ValueError(f"'{key}': {err.errors()[0]['msg']} (got {value!r})") from None
 
 
 def _describe(error: dict[str, Any]) -> str:

@@ -28,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def check_arguments(settings, args: argparse.Namespace) -> None:
     """Command-line values go into the settings (so the runs row records them), then fail fast on models."""
     from lakerefine.conf.identifiers import check_table_name
+    from lakerefine.conf.loader import set_key
     from lakerefine.udfs.tokenclean.model_checks import check_model_pair
 
     check_table_name(args.input)
@@ -43,20 +44,6 @@ def check_arguments(settings, args: argparse.Namespace) -> None:
         if clean.ref_model is None:
             raise ValueError("token_clean.ref_model: give --ref (a reference model directory)")
         check_model_pair(clean.base_model, clean.ref_model)
-
-
-def set_key(settings, key: str, value) -> None:
-    """Set a dotted config key from a command-line value; a bad value fails naming the key."""
-    from pydantic import ValidationError
-
-    *parents, leaf = key.split(".")
-    section = settings
-    for part in parents:
-        section = getattr(section, part)
-    try:
-        setattr(section, leaf, value)
-    except ValidationError as err:
-        raise ValueError(f"'{key}': {err.errors()[0]['msg']} (got {value!r})") from None
 
 
 def run(spark, settings, args, run) -> str:

@@ -25,7 +25,7 @@ def check_arguments(settings, args: argparse.Namespace) -> None:
     from lakerefine.udfs.tokenclean.model_checks import check_model_dir
 
     check_table_name(args.input)
-    from lakerefine.jobs.token_clean import set_key
+    from lakerefine.conf.loader import set_key
 
     if args.base is not None:
         set_key(settings, "token_clean.base_model", args.base)
