@@ -6,6 +6,7 @@ from lakerefine.udfs.program.distiller import (
     EMPTY_EXPERT, EMPTY_RAW, MOSTLY_INEXPRESSIBLE, REWRITE_TOO_LONG, TOO_FEW_DELETIONS,
     DistillConfig, distill,
 )
+from lakerefine.udfs.program.diff import DELETE, diff_edits
 from lakerefine.udfs.program.executor import execute
 
 RAW = (
@@ -96,6 +97,16 @@ def test_insertions_and_replacements_are_dropped_and_long_ones_discard_the_pair(
     long_insert = distill(raw, "The grey cat, a lovely animal indeed, sat on the mat.\n")
     assert long_insert.reason == REWRITE_TOO_LONG and not long_insert.accepted
     assert long_insert.insert_spans >= 1 and long_insert.inserted_chars >= 20
+
+
+def test_an_invented_sentence_cut_into_short_pieces_by_the_diff_is_one_long_rewrite():
+    raw = "Menu | Home\nThe harbour reopened on Monday.\nCopyright 2024 Example"
+    invented = "The harbour reopened on Monday. And here is a whole sentence the expert made up."
+    edits = diff_edits(raw, invented)
+    pieces = [max(e.raw_end - e.raw_start, e.expert_end - e.expert_start) for e in edits if e.tag != DELETE]
+    assert pieces and max(pieces) < 20   # no single edit is long: the diff aligned letters
+    result = distill(raw, invented)
+    assert result.reason == REWRITE_TOO_LONG and result.longest_rewrite >= 40
 
 
 def test_discard_reasons():

@@ -4,21 +4,16 @@ An answer is used only when it holds exactly one complete section whose text is
 what is left of the raw document after deletions, give or take rewrites shorter
 than ``max_rewrite_chars``. Anything else is rejected with a reason, never repaired.
 
-Rewrites are measured twice: the distiller's own check (its longest insertion or
-replacement), and the longest *rewritten region*: edits separated by fewer than
-REGION_GAP equal characters, taken together. The second catches a made-up
-sentence that the character diff aligns letter by letter with some deleted line
-and so cuts into pieces each shorter than the limit.
+Rewrites are measured as the distiller measures them: the longest rewritten
+region (``udfs/program/distiller.longest_rewritten_region``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lakerefine.udfs.program.diff import DELETE, Edit, diff_edits
 from lakerefine.udfs.program.distiller import REWRITE_TOO_LONG, DistillConfig, distill
 
 OPEN, CLOSE = "[doc]", "[/doc]"
-REGION_GAP = 4
 
 # Why an answer is rejected.
 NO_SECTION = "no_section"                       # no [doc] in the answer (or no answer at all)
@@ -74,25 +69,8 @@ def check_expert_text(raw: str, expert: str, max_rewrite_chars: int, allow_empty
     rules = DistillConfig(max_rewrite_chars=max_rewrite_chars, min_deleted_chars=0,
                           min_expressed_fraction=0.0, allow_empty_expert=True, max_line_chars=None)
     result = distill(raw, expert, rules)
-    longest = max(result.longest_rewrite, longest_rewritten_region(diff_edits(raw, expert)))
-    reason = REWRITE_TOO_LONG if result.reason == REWRITE_TOO_LONG or longest >= max_rewrite_chars else None
+    longest = result.longest_rewrite
+    reason = REWRITE_TOO_LONG if result.reason == REWRITE_TOO_LONG else None
     detail = f"a rewritten region of {longest} characters (limit {max_rewrite_chars})" if reason else None
     return AnswerCheck(reason, detail, result.deleted_chars, result.inserted_chars,
                        result.replaced_chars, longest)
-
-
-def longest_rewritten_region(edits: list[Edit], gap: int = REGION_GAP) -> int:
-    """Size (the longer side) of the largest group of nearby edits that holds an insertion or
-    replacement; groups of deletions only are not rewrites."""
-    longest = 0
-    group: list[Edit] = []
-    for edit in edits + [None]:
-        if group and (edit is None or edit.raw_start - group[-1].raw_end >= gap
-                      or edit.expert_start - group[-1].expert_end >= gap):
-            if any(e.tag != DELETE for e in group):
-                size = max(group[-1].raw_end - group[0].raw_start, group[-1].expert_end - group[0].expert_start)
-                longest = max(longest, size)
-            group = []
-        if edit is not None:
-            group.append(edit)
-    return longest

@@ -1,7 +1,11 @@
 """Turning an expert's end-to-end rewrite into a deletion program (RefineX).
 
 Only the expert's deletions become calls; its insertions and replacements are
-dropped, and a pair with a long one (``max_rewrite_chars``) is discarded. Whole
+dropped, and a pair with a long rewritten region (``max_rewrite_chars``) is
+discarded. A region is a group of edits separated by fewer than ``REGION_GAP``
+equal characters, taken together: a made-up sentence that the character diff
+aligns letter by letter with some deleted line, and so cuts into pieces each
+shorter than the limit, is still one long rewrite. Whole
 deleted lines become ``remove_lines`` (consecutive ones grouped); the rest of a
 line's deletions become ``remove_str`` calls clipped to that line. What the
 language cannot say is counted as inexpressible, never emitted wrong: a deleted
@@ -14,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from .calls import Call, RemoveLines, RemoveStr, format_program
-from .diff import DELETE, INSERT, diff_edits
+from .diff import DELETE, INSERT, Edit, diff_edits
 from .executor import delete_spans, execute, find_unique
 from .lines import DEFAULT_MAX_LINE_CHARS, LineIndex
 
@@ -24,6 +28,8 @@ REWRITE_TOO_LONG = "rewrite_too_long"
 TOO_FEW_DELETIONS = "too_few_deletions"
 MOSTLY_INEXPRESSIBLE = "mostly_inexpressible"
 
+# Edits closer than this many equal characters are one rewritten region.
+REGION_GAP = 4
 # How far a non-unique deleted string may slide along equal characters to find an
 # equivalent, unique position ("abcabc X" minus "abc" is "abcabc X" minus "bca").
 MAX_SLIDE = 32
@@ -34,7 +40,7 @@ _DELETED_RUN = re.compile(rb"\x01+")
 
 @dataclass(frozen=True)
 class DistillConfig:
-    max_rewrite_chars: int = 20  # discard if an insertion/replacement is this long
+    max_rewrite_chars: int = 20  # discard if a rewritten region is this long
     min_deleted_chars: int = 10  # discard if the expert deleted fewer characters
     min_expressed_fraction: float = 0.5  # discard if the program says less of it
     allow_empty_expert: bool = False  # else an empty expert output is discarded
@@ -55,7 +61,7 @@ class Distillation:
     inserted_chars: int = 0
     replace_spans: int = 0
     replaced_chars: int = 0  # max(raw side, expert side) per replacement
-    longest_rewrite: int = 0
+    longest_rewrite: int = 0  # the longest rewritten region (see longest_rewritten_region)
     exact: bool = False  # executing the program gives the expert's deletion-only projection
 
 
@@ -75,12 +81,10 @@ def distill(raw: str, expert: str, config: DistillConfig = DistillConfig()) -> D
         if edit.tag == INSERT:
             result.insert_spans += 1
             result.inserted_chars += expert_side
-            result.longest_rewrite = max(result.longest_rewrite, expert_side)
         else:
-            size = max(expert_side, edit.raw_end - edit.raw_start)
             result.replace_spans += 1
-            result.replaced_chars += size
-            result.longest_rewrite = max(result.longest_rewrite, size)
+            result.replaced_chars += max(expert_side, edit.raw_end - edit.raw_start)
+    result.longest_rewrite = longest_rewritten_region(edits)
     lines = LineIndex.of(raw)
     _join_fragments(raw, lines, deleted)
     calls, expressed = _calls_for(raw, lines, deleted, config.max_line_chars)
@@ -95,6 +99,23 @@ def distill(raw: str, expert: str, config: DistillConfig = DistillConfig()) -> D
     result.reason = _discard_reason(result, config)
     result.accepted = result.reason is None
     return result
+
+
+def longest_rewritten_region(edits: list[Edit], gap: int = REGION_GAP) -> int:
+    """Size (the longer side) of the largest group of nearby edits that holds an insertion or
+    replacement; groups of deletions only are not rewrites."""
+    longest = 0
+    group: list[Edit] = []
+    for edit in edits + [None]:
+        if group and (edit is None or edit.raw_start - group[-1].raw_end >= gap
+                      or edit.expert_start - group[-1].expert_end >= gap):
+            if any(e.tag != DELETE for e in group):
+                size = max(group[-1].raw_end - group[0].raw_start, group[-1].expert_end - group[0].expert_start)
+                longest = max(longest, size)
+            group = []
+        if edit is not None:
+            group.append(edit)
+    return longest
 
 
 def _discard_reason(result: Distillation, config: DistillConfig) -> str | None:
