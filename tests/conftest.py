@@ -29,6 +29,26 @@ def spark(lake_root):
     session.stop()
 
 
+@pytest.fixture(scope="session")
+def model_dirs() -> dict:
+    """The offline models: SmolLM2-135M-Instruct and a tiny random Llama with its tokenizer.
+    scripts/setup.sh prepares them, so a missing one fails the tests that need it."""
+    from lakerefine.udfs.models.assets import prepare_default_models
+
+    return prepare_default_models()
+
+
+@pytest.fixture(scope="session")
+def smollm2(model_dirs) -> str:
+    return str(model_dirs["smollm2"])
+
+
+@pytest.fixture(scope="session")
+def tiny_model(model_dirs) -> str:
+    """A tiny random Llama with SmolLM2's tokenizer: the real tokenizer, a model that loads in a blink."""
+    return str(model_dirs["tiny_llama"])
+
+
 @pytest.fixture
 def overrides(lake_root) -> list[str]:
     """Config overrides for one test: its own table folder, so tests never see each other's tables."""

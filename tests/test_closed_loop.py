@@ -16,7 +16,6 @@ import pytest
 from lakerefine.schemas.expert_pairs import EXPERT_PAIRS_SCHEMA
 from lakerefine.udfs.expert.gold import gold_pair_rows
 from lakerefine.udfs.lake.tables import TableRef
-from lakerefine.udfs.models.assets import prepare_default_models
 from lakerefine.udfs.program.parser import parse_program
 from lakerefine.udfs.refine.statuses import STATUSES
 from lakerefine.udfs.samples.labelled import build_labelled_set
@@ -24,11 +23,6 @@ from lakerefine.udfs.samples.labelled import build_labelled_set
 pytestmark = pytest.mark.slow
 DOCS_PER_KIND = 2
 MAX_CHARS = 1300
-
-
-@pytest.fixture(scope="module")
-def smollm2() -> str:
-    return str(prepare_default_models()["smollm2"])
 
 
 def short_docs():

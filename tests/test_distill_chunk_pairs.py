@@ -7,18 +7,11 @@ from lakerefine.conf.loader import load_settings
 from lakerefine.schemas.refiner_sft import PROGRAM_TOO_LONG
 from lakerefine.udfs.distill.chunk_pairs import calls_in_lines, chunk_pairs, refine_prompter, render_spec
 from lakerefine.udfs.expert.gold import gold_expert_text
-from lakerefine.udfs.models.assets import prepare_default_models
 from lakerefine.udfs.program.calls import KeepAll, RemoveLines, RemoveStr
 from lakerefine.udfs.program.executor import execute
 from lakerefine.udfs.program.parser import parse_program
 from lakerefine.udfs.refine.backends.hf_backend import HfBackend
 from lakerefine.udfs.samples.labelled import build_labelled_set
-
-
-@pytest.fixture(scope="module")
-def tiny_model() -> str:
-    # A tiny random Llama with SmolLM2's tokenizer: the real tokenizer, a model that loads in a blink.
-    return str(prepare_default_models()["tiny_llama"])
 
 
 @pytest.fixture(scope="module")

@@ -6,14 +6,8 @@ import pytest
 from lakerefine.schemas.expert_pairs import EXPERT_PAIRS_SCHEMA
 from lakerefine.udfs.expert.gold import gold_pair_rows
 from lakerefine.udfs.lake.tables import TableRef
-from lakerefine.udfs.models.assets import prepare_default_models
 from lakerefine.udfs.program.executor import execute
 from lakerefine.udfs.samples.labelled import build_labelled_set
-
-
-@pytest.fixture(scope="module")
-def tiny_model() -> str:
-    return str(prepare_default_models()["tiny_llama"])
 
 
 @pytest.fixture(scope="module")

@@ -11,16 +11,11 @@ import pytest
 import torch
 
 from lakerefine.conf.settings import TrainRefinerSettings
-from lakerefine.udfs.models.assets import load_causal_lm, load_tokenizer, prepare_default_models
+from lakerefine.udfs.models.assets import load_causal_lm, load_tokenizer
 from lakerefine.udfs.train.examples import IGNORE, ExampleDataset, padding_collator, tokenize_example
 from lakerefine.udfs.train.sft_trainer import CHECKPOINTS, TRAINING_INFO, train_refiner_model
 
 PROMPT_TEXT = "Document:\n[1] Home | News\n[2] The storm hit the coast.\n[3] Share this"
-
-
-@pytest.fixture(scope="module")
-def tiny_model() -> str:
-    return str(prepare_default_models()["tiny_llama"])
 
 
 @pytest.fixture(scope="module")

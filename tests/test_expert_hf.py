@@ -11,7 +11,6 @@ from lakerefine.conf.settings import ExpertHfSettings
 from lakerefine.schemas.expert_pairs import STATUSES
 from lakerefine.udfs.expert.hf_expert import HfExpert
 from lakerefine.udfs.lake.tables import TableRef
-from lakerefine.udfs.models.assets import prepare_default_models
 
 pytestmark = pytest.mark.slow
 DOCS = [
@@ -19,11 +18,6 @@ DOCS = [
     ("b", "Skip to content\nRain is expected across the north tomorrow.\n(c) 2024 Weather Co", "web"),
     ("c", "From: pat@example.org\nSubject: meeting\n\nSee you at noon.\n-- \npat", "mail"),
 ]
-
-
-@pytest.fixture(scope="module")
-def smollm2() -> str:
-    return str(prepare_default_models()["smollm2"])
 
 
 def test_the_hf_expert_job_accounts_for_every_document(spark, settings, cli, smollm2):

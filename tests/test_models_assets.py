@@ -11,14 +11,8 @@ from lakerefine.udfs.models.assets import (
     ensure_smollm2_hf_dir,
     load_causal_lm,
     load_tokenizer,
-    prepare_default_models,
     smollm2_gguf_path,
 )
-
-
-@pytest.fixture(scope="module")
-def model_dirs():
-    return prepare_default_models()
 
 
 def test_the_gguf_is_found_in_the_installed_package():

@@ -2,7 +2,6 @@
 refine job, and a tiny random Llama (same tokenizer) for chunking and context errors."""
 from __future__ import annotations
 
-import pytest
 from pyspark.sql import functions as F
 
 from lakerefine.conf.settings import RefineSettings
@@ -13,23 +12,17 @@ from lakerefine.udfs.refine.documents import Document, refine_documents
 from test_refine_job import FOOTER, NAV, PROSE, write_corpus
 
 
-@pytest.fixture(scope="module")
-def models() -> dict:
-    from lakerefine.udfs.models.assets import prepare_default_models
-    return prepare_default_models()   # scripts/setup.sh installs the assets: missing ones are a failure
-
-
 def hf_settings(model_path, **hf) -> RefineSettings:
     return RefineSettings(backend="hf", hf={"model_path": str(model_path), "device": "cpu", **hf})
 
 
-def test_smollm2_refines_through_the_job_and_loses_nothing(spark, cli, table_path, models):
+def test_smollm2_refines_through_the_job_and_loses_nothing(spark, cli, table_path, model_dirs):
     docs = [("nav", f"{NAV}\n{PROSE}\n{FOOTER}\n", "web"), ("plain", f"{PROSE}\n", "web"),
             ("mail", "From: ann@example.com\nSubject: mills\n\nThe mills are old.\n--\nAnn\n", "mail"),
             ("null", None, "web")]
     write_corpus(spark, table_path("corpus"), docs)
     code, out = cli("refine", "--run-id", "hf-1", "--set", "refine.backend=hf",
-                    "--set", f"refine.hf.model_path={models['smollm2']}", "--set", "refine.hf.device=cpu",
+                    "--set", f"refine.hf.model_path={model_dirs['smollm2']}", "--set", "refine.hf.device=cpu",
                     "--set", "refine.hf.max_new_tokens=24", "--set", "refine.hf.batch_size=4")
     assert code == 0, out
     edits = {r.doc_id: r for r in spark.read.format("delta").load(table_path("refine_edits"))
@@ -41,7 +34,7 @@ def test_smollm2_refines_through_the_job_and_loses_nothing(spark, cli, table_pat
     for doc_id, text, _ in docs[:3]:
         row = edits[doc_id]
         assert row.status in (S.REFINED, S.UNCHANGED, S.EMPTIED, S.PROGRAM_REJECTED), row.error
-        assert row.backend == "hf" and row.model == str(models["smollm2"]) and row.prompts == 1
+        assert row.backend == "hf" and row.model == str(model_dirs["smollm2"]) and row.prompts == 1
         assert row.program is not None and row.error is None
         assert sum((row.rejected_by_reason or {}).values()) == row.calls_rejected
         spans = [(s.start, s.end) for s in row.spans or []]
@@ -50,10 +43,10 @@ def test_smollm2_refines_through_the_job_and_loses_nothing(spark, cli, table_pat
             assert refined[doc_id] == text
 
 
-def test_lm_chunks_are_numbered_globally(models):
+def test_lm_chunks_are_numbered_globally(model_dirs):
     from lakerefine.udfs.refine.backends.hf_backend import HfBackend
 
-    backend = HfBackend(hf_settings(models["tiny_llama"], chunk_tokens=64))
+    backend = HfBackend(hf_settings(model_dirs["tiny_llama"], chunk_tokens=64))
     text = "\n".join(f"Line {i} of the document, with a few words on it." for i in range(1, 21)) + "\n"
     prompts = backend.prompts(text, None)
     assert len(prompts) > 2 and prompts[0].first_line == 1
@@ -63,10 +56,10 @@ def test_lm_chunks_are_numbered_globally(models):
     assert f"[20] Line 20 of" in prompts[-1].text
 
 
-def test_a_prompt_over_the_context_is_an_error_and_spares_the_batch(models):
+def test_a_prompt_over_the_context_is_an_error_and_spares_the_batch(model_dirs):
     from lakerefine.udfs.refine.backends.hf_backend import HfBackend
 
-    settings = hf_settings(models["tiny_llama"], chunk_tokens=100_000, max_new_tokens=4, batch_size=8)
+    settings = hf_settings(model_dirs["tiny_llama"], chunk_tokens=100_000, max_new_tokens=4, batch_size=8)
     backend = HfBackend(settings)
     huge = "\n".join(f"{i} alpha beta gamma delta epsilon" for i in range(1500)) + "\n"  # > 8192 tokens
     docs = [Document("a", f"{NAV}\n{PROSE}\n"), Document("huge", huge), Document("b", f"{PROSE}\n")]
@@ -76,10 +69,10 @@ def test_a_prompt_over_the_context_is_an_error_and_spares_the_batch(models):
     assert outcomes["a"].status != S.ERROR and outcomes["b"].status != S.ERROR
 
 
-def test_a_worker_loads_each_model_once(models):
+def test_a_worker_loads_each_model_once(model_dirs):
     from lakerefine.udfs.refine.refine_udf import cached_backend
 
-    settings = hf_settings(models["tiny_llama"])
+    settings = hf_settings(model_dirs["tiny_llama"])
     first = cached_backend(settings)
-    assert cached_backend(hf_settings(models["tiny_llama"])) is first   # same config: same loaded model
-    assert cached_backend(hf_settings(models["tiny_llama"], max_new_tokens=3)) is not first
+    assert cached_backend(hf_settings(model_dirs["tiny_llama"])) is first   # same config: same loaded model
+    assert cached_backend(hf_settings(model_dirs["tiny_llama"], max_new_tokens=3)) is not first

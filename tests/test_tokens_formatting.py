@@ -5,7 +5,7 @@ import copy
 
 import pytest
 
-from lakerefine.udfs.models.assets import load_tokenizer, prepare_default_models
+from lakerefine.udfs.models.assets import load_tokenizer
 from lakerefine.udfs.tokens.formatting import (
     IGNORE_INDEX,
     format_sample,
@@ -25,8 +25,8 @@ MULTI_TURN = [
 
 
 @pytest.fixture(scope="module")
-def tokenizer():
-    return load_tokenizer(prepare_default_models()["smollm2"])
+def tokenizer(smollm2):
+    return load_tokenizer(smollm2)
 
 
 def response_runs(sample) -> list[list[int]]:

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lakerefine.udfs.models.assets import load_causal_lm, load_tokenizer, prepare_default_models
+from lakerefine.udfs.models.assets import load_causal_lm, load_tokenizer
 from lakerefine.udfs.tokens.formatting import IGNORE_INDEX, format_sample, padding_token_id
 from lakerefine.udfs.tokens.scoring import TokenScorer, length_batches, token_losses
 
@@ -33,10 +33,8 @@ CONVERSATIONS = [
 
 
 @pytest.fixture(scope="module")
-def models():
-    paths = prepare_default_models()
-    tokenizer = load_tokenizer(paths["smollm2"])
-    return tokenizer, load_causal_lm(paths["smollm2"]), load_causal_lm(paths["tiny_llama"])
+def models(smollm2, tiny_model):
+    return load_tokenizer(smollm2), load_causal_lm(smollm2), load_causal_lm(tiny_model)
 
 
 @pytest.fixture(scope="module")
