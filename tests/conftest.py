@@ -49,6 +49,16 @@ def tiny_model(model_dirs) -> str:
     return str(model_dirs["tiny_llama"])
 
 
+@pytest.fixture(scope="session")
+def token_models(model_dirs) -> dict[str, str]:
+    """Token cleaning's model pairs: SmolLM2 (real) and two tiny random Llamas (seeds 0 and 1)
+    with its tokenizer."""
+    from lakerefine.udfs.models.assets import build_tiny_llama, default_models_dir
+
+    seed1 = build_tiny_llama(default_models_dir() / "tiny-llama-seed1", model_dirs["smollm2"], seed=1)
+    return {"smollm2": str(model_dirs["smollm2"]), "tiny0": str(model_dirs["tiny_llama"]), "tiny1": str(seed1)}
+
+
 @pytest.fixture
 def overrides(lake_root) -> list[str]:
     """Config overrides for one test: its own table folder, so tests never see each other's tables."""

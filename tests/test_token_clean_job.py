@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from token_clean_helpers import MAX_LENGTH, Lake, model_paths, short_samples
+from token_clean_helpers import MAX_LENGTH, Lake, short_samples
 
 from lakerefine.udfs.models.assets import load_causal_lm, load_tokenizer
 from lakerefine.udfs.tokens.formatting import IGNORE_INDEX, format_sample
@@ -22,15 +22,10 @@ SAMPLES = short_samples(8)
 
 
 @pytest.fixture(scope="module")
-def models():
-    return model_paths()
-
-
-@pytest.fixture(scope="module")
-def lake(spark, lake_root, models):
+def lake(spark, lake_root, token_models):
     lake = Lake.create(lake_root, f"token_clean.scoring.max_length={MAX_LENGTH}")
     lake.ingest(SAMPLES)
-    clean = ["token-clean", "--base", models["smollm2"], "--ref", models["tiny0"], "--keep", str(KEEP)]
+    clean = ["token-clean", "--base", token_models["smollm2"], "--ref", token_models["tiny0"], "--keep", str(KEEP)]
     assert lake.run(*clean, "--output", "masks", "--run-id", "tc-global") == 0
     assert lake.run(*clean, "--output", "masks_alone", "--set", "token_clean.scoring.max_batch_tokens=1",
                     "--set", "token_clean.scoring.tasks=3") == 0
@@ -43,9 +38,9 @@ def masks(spark, lake):
 
 
 @pytest.fixture(scope="module")
-def original(models):
+def original(token_models):
     """What formatting gives each sample: input_ids and labels before any mask."""
-    tokenizer = load_tokenizer(models["smollm2"])
+    tokenizer = load_tokenizer(token_models["smollm2"])
     return {s["id"]: format_sample(s, tokenizer, "chat_template", MAX_LENGTH) for s in SAMPLES}
 
 
@@ -56,8 +51,8 @@ def unbatched_losses(model, input_ids: list[int]) -> np.ndarray:
     return F.cross_entropy(logits[:-1], torch.tensor(input_ids[1:]), reduction="none").numpy()
 
 
-def test_scores_equal_a_plain_unbatched_forward(masks, original, models):
-    base, ref = load_causal_lm(models["smollm2"]), load_causal_lm(models["tiny0"])
+def test_scores_equal_a_plain_unbatched_forward(masks, original, token_models):
+    base, ref = load_causal_lm(token_models["smollm2"]), load_causal_lm(token_models["tiny0"])
     for sample_id, row in masks.iterrows():
         if row["scored_tokens"] == 0:
             continue
@@ -125,8 +120,8 @@ def test_runs_row_and_one_commit_with_the_run_metadata(spark, lake, masks):
     assert set(masks["run_id"]) == {"tc-global"} and set(masks["mode"]) == {"global"}
 
 
-def test_a_rerun_of_a_published_run_changes_nothing(spark, lake, models):
-    code = lake.run("token-clean", "--base", models["smollm2"], "--ref", models["tiny0"], "--output", "masks",
+def test_a_rerun_of_a_published_run_changes_nothing(spark, lake, token_models):
+    code = lake.run("token-clean", "--base", token_models["smollm2"], "--ref", token_models["tiny0"], "--output", "masks",
                     "--run-id", "tc-global")
     assert code == 0
     assert len(lake.table("masks").delta(spark).history().collect()) == 1
@@ -137,7 +132,7 @@ def test_a_rerun_of_a_published_run_changes_nothing(spark, lake, models):
     (["--ref", "/nonexistent/model"], "not a model directory"),
     (["--ref", "REF", "--keep", "1.5"], "token_clean.keep"),
 ])
-def test_bad_arguments_fail_before_any_work(lake, models, capsys, args, message):
-    args = [models["tiny0"] if a == "REF" else a for a in args]
-    assert lake.run("token-clean", "--base", models["smollm2"], "--output", "never", *args) == 2
+def test_bad_arguments_fail_before_any_work(lake, token_models, capsys, args, message):
+    args = [token_models["tiny0"] if a == "REF" else a for a in args]
+    assert lake.run("token-clean", "--base", token_models["smollm2"], "--output", "never", *args) == 2
     assert message in capsys.readouterr().err

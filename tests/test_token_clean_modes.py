@@ -11,7 +11,7 @@ import datasets
 import numpy as np
 import pytest
 import torch
-from token_clean_helpers import MAX_LENGTH, Lake, model_paths, short_samples
+from token_clean_helpers import MAX_LENGTH, Lake, short_samples
 from transformers import DataCollatorForSeq2Seq
 
 from lakerefine.udfs.models.assets import load_causal_lm, load_tokenizer
@@ -21,15 +21,10 @@ SAMPLES = short_samples(8)
 
 
 @pytest.fixture(scope="module")
-def models():
-    return model_paths()
-
-
-@pytest.fixture(scope="module")
-def lake(spark, lake_root, models):
+def lake(spark, lake_root, token_models):
     lake = Lake.create(lake_root, f"token_clean.scoring.max_length={MAX_LENGTH}")
     lake.ingest(SAMPLES)
-    pair = ["--base", models["tiny0"], "--ref", models["tiny1"]]
+    pair = ["--base", token_models["tiny0"], "--ref", token_models["tiny1"]]
     assert lake.run("token-clean", *pair, "--mode", "per_sample", "--keep", "0.5", "--output", "per_sample") == 0
     assert lake.run("token-clean", *pair, "--selection", "approx", "--output", "approx", "--run-id", "tc-approx",
                     "--set", "token_clean.approx_accuracy=20") == 0
@@ -65,7 +60,7 @@ def export(lake, tmp_path, fmt: str, *extra: str) -> str:
     return str(out / ("*.parquet" if fmt == "parquet" else "*.json"))
 
 
-def test_export_loads_into_datasets_and_a_torch_dataloader(spark, lake, models, tmp_path):
+def test_export_loads_into_datasets_and_a_torch_dataloader(spark, lake, token_models, tmp_path):
     masks = lake.frame(spark, "per_sample").set_index("sample_id")
     files = export(lake, tmp_path, "parquet")
     data = datasets.Dataset.from_parquet(files)
@@ -76,11 +71,11 @@ def test_export_loads_into_datasets_and_a_torch_dataloader(spark, lake, models, 
         got = exported[tuple(int(i) for i in row["input_ids"])]
         assert got["labels"] == [int(x) for x in row["labels"]] and set(got["attention_mask"]) == {1}
 
-    tokenizer = load_tokenizer(models["tiny0"])
+    tokenizer = load_tokenizer(token_models["tiny0"])
     loader = torch.utils.data.DataLoader(data, batch_size=4, collate_fn=DataCollatorForSeq2Seq(tokenizer))
     batch = next(iter(loader))
     assert batch["input_ids"].dtype == batch["labels"].dtype == torch.long
-    loss = load_causal_lm(models["tiny0"])(**batch).loss
+    loss = load_causal_lm(token_models["tiny0"])(**batch).loss
     assert torch.isfinite(loss)
 
 

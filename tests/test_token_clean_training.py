@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 from pyspark.sql import functions as F
-from token_clean_helpers import MAX_LENGTH, Lake, model_paths, short_samples
+from token_clean_helpers import MAX_LENGTH, Lake, short_samples
 
 from lakerefine.conf.settings import LoraTrainingSettings
 from lakerefine.udfs.models.assets import load_causal_lm, load_tokenizer
@@ -23,11 +23,6 @@ QUICK_TRAINING = ["training.max_steps=2", "training.batch_size=4", "training.lor
 
 
 @pytest.fixture(scope="module")
-def models():
-    return model_paths()
-
-
-@pytest.fixture(scope="module")
 def lake(spark, lake_root):
     lake = Lake.create(lake_root, f"token_clean.scoring.max_length={MAX_LENGTH}", *QUICK_TRAINING)
     lake.ingest(SAMPLES)
@@ -38,20 +33,20 @@ def weights(path) -> torch.Tensor:
     return load_causal_lm(path).model.layers[0].self_attn.q_proj.weight
 
 
-def test_lora_training_lowers_the_loss_and_saves_a_merged_model(models, tmp_path):
-    tokenizer = load_tokenizer(models["tiny0"])
+def test_lora_training_lowers_the_loss_and_saves_a_merged_model(token_models, tmp_path):
+    tokenizer = load_tokenizer(token_models["tiny0"])
     examples = [Example(s.input_ids, s.labels)
                 for s in (format_sample(row, tokenizer, "chat_template", MAX_LENGTH) for row in SAMPLES[:4])]
     settings = LoraTrainingSettings(lora_r=8, learning_rate=3e-3, batch_size=4, epochs=8, warmup_ratio=0.0,
                                     lora_dropout=0.0)
-    report = train_lora(models["tiny0"], examples, tmp_path / "model", settings)
+    report = train_lora(token_models["tiny0"], examples, tmp_path / "model", settings)
     assert report.steps == 8 and report.examples == 4
     assert report.last_loss < report.first_loss - 0.1      # a random tiny model: loss near ln(49152) = 10.8
     assert read_report(tmp_path / "model")["steps"] == 8
-    assert not torch.equal(weights(tmp_path / "model"), weights(models["tiny0"]))
+    assert not torch.equal(weights(tmp_path / "model"), weights(token_models["tiny0"]))
     assert [p.name for p in tmp_path.iterdir()] == ["model"]       # no temporary folder left
     with pytest.raises(FileExistsError):
-        train_lora(models["tiny0"], examples, tmp_path / "model", settings)
+        train_lora(token_models["tiny0"], examples, tmp_path / "model", settings)
 
 
 def test_padding_masks_labels_and_attention():
@@ -61,18 +56,18 @@ def test_padding_masks_labels_and_attention():
     assert labels.tolist() == [[-100, 6, 7], [8, -100, -100]]
 
 
-def test_train_reference_job(spark, lake, models, tmp_path):
+def test_train_reference_job(spark, lake, token_models, tmp_path):
     out = tmp_path / "ref"
-    assert lake.run("train-reference", "--base", models["tiny0"], "--output", str(out), "--run-id", "ref-1") == 0
-    assert read_report(out)["steps"] == 2 and not torch.equal(weights(out), weights(models["tiny0"]))
+    assert lake.run("train-reference", "--base", token_models["tiny0"], "--output", str(out), "--run-id", "ref-1") == 0
+    assert read_report(out)["steps"] == 2 and not torch.equal(weights(out), weights(token_models["tiny0"]))
     run = lake.runs(spark).set_index("run_id").loc["ref-1"]
     assert run["output_table"] == str(out) and run["input_version"] == 0
     assert json.loads(run["metrics_json"])["training"]["examples"] == len(SAMPLES) - 1   # long-prompt: no response
-    assert lake.run("train-reference", "--base", models["tiny0"], "--output", str(out)) == 2   # never overwritten
+    assert lake.run("train-reference", "--base", token_models["tiny0"], "--output", str(out)) == 2   # never overwritten
 
 
-def test_self_evolving_two_rounds_killed_and_resumed(spark, lake, models):
-    clean = ["token-clean", "--mode", "self_evolving", "--rounds", "2", "--base", models["tiny0"],
+def test_self_evolving_two_rounds_killed_and_resumed(spark, lake, token_models):
+    clean = ["token-clean", "--mode", "self_evolving", "--rounds", "2", "--base", token_models["tiny0"],
              "--output", "evolved", "--run-id", "se-1"]
     with pytest.raises(SimulatedKill):
         lake.run(*clean, "--set", "token_clean.self_evolving.fail_after_rounds=1")

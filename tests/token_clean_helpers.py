@@ -1,4 +1,4 @@
-"""What the token-clean tests share: models, a few short SFT samples, a lake folder per test module."""
+"""What the token-clean tests share: a few short SFT samples and a lake folder per test module."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,6 @@ import pandas as pd
 
 from lakerefine.conf.loader import load_settings
 from lakerefine.udfs.lake.tables import TableRef
-from lakerefine.udfs.models.assets import build_tiny_llama, default_models_dir, prepare_default_models
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "sft.jsonl"
 MAX_LENGTH = 96
@@ -18,13 +17,6 @@ MAX_LENGTH = 96
 LONG_PROMPT = {"id": "long-prompt", "messages": [
     {"role": "user", "content": "Please read all of this first. " * 20},
     {"role": "assistant", "content": "Done reading."}]}
-
-
-def model_paths() -> dict[str, str]:
-    """SmolLM2 (real), and two tiny random Llamas (seeds 0 and 1) with its tokenizer."""
-    paths = prepare_default_models()
-    seed1 = build_tiny_llama(default_models_dir() / "tiny-llama-seed1", paths["smollm2"], seed=1)
-    return {"smollm2": str(paths["smollm2"]), "tiny0": str(paths["tiny_llama"]), "tiny1": str(seed1)}
 
 
 def short_samples(n: int) -> list[dict]:
