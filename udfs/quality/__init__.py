@@ -1,0 +1,1 @@
+"""How good a refinement is against labelled data (pure Python: no Spark, no torch)."""
