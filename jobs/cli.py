@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     for command, module_name in JOBS.items():
         job = importlib.import_module(f"lakerefine.jobs.{module_name}")
-        job_parser = sub.add_parser(command, help=job.HELP, description=job.HELP)
+        job_parser = sub.add_parser(command, help=escape_percent(job.HELP), description=job.HELP)
         add_common_arguments(job_parser)
         job.add_arguments(job_parser)
         job_parser.set_defaults(job=job)
@@ -35,10 +35,15 @@ def build_parser() -> argparse.ArgumentParser:
     conf_parser.add_argument("--set", action="append", default=[])
     conf_parser.set_defaults(job=None)
     query = importlib.import_module("lakerefine.jobs.query")
-    query_parser = sub.add_parser("query", help=query.HELP, description=query.HELP)
+    query_parser = sub.add_parser("query", help=escape_percent(query.HELP), description=query.HELP)
     query.add_arguments(query_parser)
     query_parser.set_defaults(job=None)
     return parser
+
+
+def escape_percent(text: str) -> str:
+    """argparse %-formats help strings (for ``%(default)s``): a literal % must be %%."""
+    return text.replace("%", "%%")
 
 
 def print_spark_conf(args: argparse.Namespace) -> int:
