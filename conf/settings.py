@@ -69,7 +69,8 @@ class TableSettings(Section):
 
 
 class IngestSettings(Section):
-    id_column: str | None = "id"
+    # The field holding a record's id; null: its doc_id field, else its id field, else a content hash.
+    id_column: str | None = None
     text_column: str = "text"
     # What a row whose id column is missing gets: a content hash, or quarantine.
     missing_id: Literal["hash", "quarantine"] = "hash"
@@ -171,7 +172,8 @@ class RefineSettings(Section):
 class SftIngestSettings(Section):
     """ingest-sft: JSONL of ``messages`` (or ``prompt`` + ``response``) -> the ``sft`` table."""
 
-    id_column: str | None = "id"
+    # The field holding a record's id; null: its sample_id field, else its id field, else a content hash.
+    id_column: str | None = None
     # What a record without an id gets: a hash of its messages, or quarantine.
     missing_id: Literal["hash", "quarantine"] = "hash"
     max_record_chars_in_quarantine: int = Field(10_000, ge=100)

@@ -169,3 +169,34 @@ def test_runs_row_and_commit_metadata(spark, settings, cli, tmp_path):
     history = TableRef.resolve("corpus", settings.tables).delta(spark).history().collect()
     meta = [json.loads(h.userMetadata) for h in history if h.userMetadata]
     assert {m["run_id"] for m in meta} == {"r-1"} and all(m["job"] == "ingest" for m in meta)
+
+
+def test_a_records_own_doc_id_is_the_id_and_the_summary_says_where_ids_came_from(spark, settings, cli, tmp_path):
+    lines = [json.dumps({"doc_id": "a-1", "id": 7, "text": "First."}), json.dumps({"id": 8, "text": "Second."}),
+             json.dumps({"text": "Third, with no id."})]
+    code, out = cli("ingest", "--input", write_jsonl(tmp_path / "ids.jsonl", lines))
+    assert code == 0, out
+    docs = corpus(spark, settings)
+    assert "a-1" in docs.index and "8" in docs.index and len(docs) == 3
+    assert docs.loc["a-1", "id"] == 7 and pd.isna(docs.loc["8", "id"])     # a field not used as the id stays
+    assert "ids from: doc_id 1, id 1, content hash 1" in out
+    assert runs(spark, settings).iloc[0]["counts"]["ids.doc_id"] == 1
+
+
+def test_an_explicit_id_column_keeps_the_records_doc_id_under_another_name(spark, settings, cli, tmp_path):
+    lines = [json.dumps({"doc_id": "a-1", "key": "k1", "text": "First."})]
+    code, out = cli("ingest", "--input", write_jsonl(tmp_path / "ids.jsonl", lines), "--set", "ingest.id_column=key")
+    assert code == 0, out
+    docs = corpus(spark, settings)
+    assert list(docs.index) == ["k1"] and docs.loc["k1", "source_doc_id"] == "a-1"
+    assert "ids from: key 1" in out
+
+
+def test_parquet_doc_id_column_is_the_id_by_default(spark, settings, cli, tmp_path):
+    frame = pd.DataFrame({"doc_id": ["p1", "p2"], "id": [1, 2], "text": ["alpha", "beta"]})
+    frame.to_parquet(tmp_path / "ids.parquet")
+    code, out = cli("ingest", "--input", str(tmp_path / "ids.parquet"))
+    assert code == 0, out
+    docs = corpus(spark, settings)
+    assert sorted(docs.index) == ["p1", "p2"] and int(docs.loc["p2", "id"]) == 2
+    assert "ids from: doc_id 2" in out

@@ -100,3 +100,20 @@ def test_the_built_in_sample_ingests_whole(spark, settings, cli):
 def test_bad_config_fails_before_any_work(spark, settings, cli, tmp_path, override, message):
     code, printed = cli("ingest-sft", "--input", write_jsonl(tmp_path / "in.jsonl", [CHAT]), "--set", override)
     assert code == 2 and message in printed
+
+
+def test_sample_id_field_is_the_id_and_other_fields_stay(spark, settings, cli, tmp_path):
+    records = [{"sample_id": "s-1", "id": 5, "prompt": "Say hi", "response": "Hi!"},
+               {"messages": CHAT["messages"], "prompt": "a prompt field that is not the conversation"}]
+    code, out = cli("ingest-sft", "--input", write_jsonl(tmp_path / "in.jsonl", records))
+    assert code == 0, out
+    rows = table(spark, settings, "sft").set_index("sample_id")
+    assert "s-1" in rows.index and rows.loc["s-1", "id"] == 5
+    hashed = rows.drop(index="s-1")
+    assert hashed["prompt"].iloc[0] == "a prompt field that is not the conversation"
+    assert "ids from: sample_id 1, content hash 1" in out
+
+
+def test_check_sft_record_renames_a_field_named_like_a_column():
+    checked = check_sft_record({"key": "k", "sample_id": "s", "prompt": "p", "response": "r"}, "key", "hash")
+    assert checked.sample_id == "k" and json.loads(checked.extras_json) == {"source_sample_id": "s"}

@@ -19,6 +19,8 @@ from lakerefine.schemas.quarantine import QUARANTINE_SCHEMA
 from lakerefine.udfs.lake.runs import Run
 from lakerefine.udfs.lake.tables import TableRef, commit_metadata_for
 
+from .records import CONTENT_HASH
+
 
 @dataclass
 class IngestCounts:
@@ -29,10 +31,12 @@ class IngestCounts:
     unchanged: int = 0
     quarantined: int = 0
     quarantined_by_reason: dict[str, int] = field(default_factory=dict)
+    ids_by_source: dict[str, int] = field(default_factory=dict)    # accepted records by where the id came from
 
     def as_counts(self) -> dict[str, int]:
         counts = {k: v for k, v in vars(self).items() if isinstance(v, int)}
         counts.update({f"quarantined.{r}": n for r, n in self.quarantined_by_reason.items()})
+        counts.update({f"ids.{source}": n for source, n in self.ids_by_source.items()})
         return counts
 
 
@@ -48,21 +52,20 @@ def mark_duplicates(checked: DataFrame) -> DataFrame:
 
 def corpus_rows(accepted: DataFrame, extras_schema: StructType | None, run_id: str) -> DataFrame:
     """doc_id, text, the source's other fields as columns, and the id of the run that ingested it."""
-    return accepted.select("doc_id", "text", *extras_columns(accepted, extras_schema, reserved=("doc_id", "text")),
+    return accepted.select("doc_id", "text", *extras_columns(accepted, extras_schema),
                            F.lit(run_id).alias("ingest_run_id"))
 
 
-def extras_columns(accepted: DataFrame, extras_schema: StructType | None, reserved: tuple[str, ...]) -> list[Column]:
-    """The fields of ``extras_json`` as columns (schema inferred from the data when None),
-    leaving out names the table uses itself."""
+def extras_columns(accepted: DataFrame, extras_schema: StructType | None) -> list[Column]:
+    """The fields of ``extras_json`` as columns (schema inferred from the data when None); the
+    checks already renamed a field called like a column of the table (records.extras_of)."""
     if extras_schema is None:
         json_rows = accepted.select("extras_json").where(F.col("extras_json").isNotNull())
         if not json_rows.take(1):
             return []
         extras_schema = accepted.sparkSession.read.json(json_rows.rdd.map(lambda r: r[0])).schema
     parsed = F.from_json("extras_json", extras_schema)
-    skip = {*reserved, "ingest_run_id", "_corrupt_record"}
-    return [parsed[f.name].alias(f.name) for f in extras_schema.fields if f.name not in skip]
+    return [parsed[f.name].alias(f.name) for f in extras_schema.fields if f.name != "_corrupt_record"]
 
 
 def write_quarantine(bad: DataFrame, table: TableRef, run: Run) -> None:
@@ -98,9 +101,15 @@ def ingest_checked(checked: DataFrame, table_rows: Callable[[DataFrame], DataFra
     ones as ``table_rows`` shapes them, upserted on ``key``), counted both ways."""
     marked = mark_duplicates(checked).persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        by_reason = {row["reason"]: row["count"] for row in marked.groupBy("reason").count().collect()}
+        groups = marked.groupBy("reason", "id_source").count().collect()
+        by_reason: dict[str | None, int] = {}
+        for row in groups:
+            by_reason[row["reason"]] = by_reason.get(row["reason"], 0) + row["count"]
         counts = IngestCounts(read=sum(by_reason.values()), accepted=by_reason.pop(None, 0))
         counts.quarantined_by_reason = {k: int(v) for k, v in sorted(by_reason.items())}
+        counts.ids_by_source = {row["id_source"]: int(row["count"]) for row in sorted(
+            (r for r in groups if r["reason"] is None),
+            key=lambda r: (-r["count"], r["id_source"] == CONTENT_HASH, r["id_source"]))}
         counts.quarantined = sum(counts.quarantined_by_reason.values())
         with run.timed("quarantine"):
             write_quarantine(marked.where(F.col("reason").isNotNull()), quarantine, run)

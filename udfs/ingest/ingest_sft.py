@@ -12,27 +12,16 @@ from collections.abc import Iterator
 import pandas as pd
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import LongType, StringType, StructField, StructType
 
 from lakerefine.conf.settings import SftIngestSettings
 from lakerefine.schemas.sft import MESSAGES, MESSAGES_TYPE, SAMPLE_ID
 from lakerefine.udfs.ingest.ingest_corpus import IngestCounts, extras_columns, ingest_checked
 from lakerefine.udfs.ingest.sft_records import check_sft_line
-from lakerefine.udfs.ingest.sources import checked_frame, jsonl_lines
+from lakerefine.udfs.ingest.sources import checked_frame, checked_schema, jsonl_lines
 from lakerefine.udfs.lake.runs import Run
 from lakerefine.udfs.lake.tables import TableRef
 
-CHECKED_SFT_SCHEMA = StructType([
-    StructField("source_file", StringType(), True),
-    StructField("block_start", LongType(), True),
-    StructField("seq", LongType(), True),
-    StructField("record", StringType(), True),
-    StructField("doc_id", StringType(), True),
-    StructField("messages_json", StringType(), True),
-    StructField("extras_json", StringType(), True),
-    StructField("reason", StringType(), True),
-    StructField("detail", StringType(), True),
-])
+CHECKED_SFT_SCHEMA = checked_schema("messages_json")
 
 
 def read_sft_checked(spark: SparkSession, path: str, settings: SftIngestSettings) -> DataFrame:
@@ -51,7 +40,7 @@ def sft_rows(accepted: DataFrame, run_id: str) -> DataFrame:
     """sample_id, messages, the source's other fields as columns, and ``ingest_run_id``."""
     return accepted.select(F.col("doc_id").alias(SAMPLE_ID),
                            F.from_json("messages_json", MESSAGES_TYPE).alias(MESSAGES),
-                           *extras_columns(accepted, None, reserved=(SAMPLE_ID, MESSAGES)),
+                           *extras_columns(accepted, None),
                            F.lit(run_id).alias("ingest_run_id"))
 
 

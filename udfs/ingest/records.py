@@ -8,6 +8,25 @@ from typing import Any
 
 from lakerefine.schemas import quarantine as Q
 
+CONTENT_HASH = "content_hash"                 # the id source of a record whose id is a hash of its content
+CORPUS_ID_FIELDS = ("doc_id", "id")           # where an id is looked for when ingest.id_column is null
+CORPUS_COLUMNS = ("doc_id", "text", "ingest_run_id")   # names the corpus table uses itself
+RENAMED_PREFIX = "source_"
+
+
+def id_field(record: dict[str, Any], id_column: str | None, candidates: tuple[str, ...]) -> str | None:
+    """The field a record's id comes from: ``id_column`` when set, else the first of
+    ``candidates`` the record has (even as null), else None (a content hash)."""
+    if id_column:
+        return id_column
+    return next((name for name in candidates if name in record), None)
+
+
+def extras_of(record: dict[str, Any], used: set[str], reserved: tuple[str, ...]) -> dict[str, Any]:
+    """The record's other fields; one named like a column of the table (``doc_id`` when the id
+    came from elsewhere, say) is kept as ``source_<name>`` instead of being dropped."""
+    return {(RENAMED_PREFIX + k if k in reserved else k): v for k, v in record.items() if k not in used}
+
 
 def content_id(text: str) -> str:
     """The stable id of a document that has none: a hash of its UTF-8 text."""
@@ -21,6 +40,7 @@ class Checked:
     extras_json: str | None     # the record's other fields, as a JSON object
     reason: str | None          # None: accepted
     detail: str | None = None
+    id_source: str | None = None   # the field the id came from, or CONTENT_HASH
 
     @property
     def record_id(self) -> str | None:
@@ -74,9 +94,10 @@ def check_record(record: dict[str, Any], id_column: str | None, text_column: str
     reason, detail = check_text(text)
     if reason:
         return Checked(None, None, None, reason, detail)
-    raw_id = record.get(id_column) if id_column else None
-    doc_id, reason, detail = check_id(raw_id, text, missing_id)
+    source = id_field(record, id_column, CORPUS_ID_FIELDS)
+    doc_id, reason, detail = check_id(record.get(source) if source else None, text, missing_id)
     if reason:
         return Checked(None, text, None, reason, detail)
-    extras = {k: v for k, v in record.items() if k not in (text_column, id_column, "doc_id")}
-    return Checked(doc_id, text, json.dumps(extras, ensure_ascii=False) if extras else None, None)
+    extras = extras_of(record, {text_column, source} - {None}, CORPUS_COLUMNS)
+    return Checked(doc_id, text, json.dumps(extras, ensure_ascii=False) if extras else None, None,
+                   id_source=source if record.get(source) is not None else CONTENT_HASH)

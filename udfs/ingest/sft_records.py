@@ -14,9 +14,10 @@ from typing import Any
 
 from lakerefine.schemas import quarantine as Q
 from lakerefine.schemas import sft as S
-from lakerefine.udfs.ingest.records import check_id
+from lakerefine.udfs.ingest.records import CONTENT_HASH, check_id, extras_of, id_field
 
-CONVERSATION_KEYS = ("messages", "prompt", "response", "completion")
+SFT_ID_FIELDS = (S.SAMPLE_ID, "id")             # where an id is looked for when ingest_sft.id_column is null
+SFT_COLUMNS = (S.SAMPLE_ID, S.MESSAGES, "ingest_run_id")
 Message = dict[str, str]
 
 
@@ -27,6 +28,7 @@ class CheckedSample:
     extras_json: str | None     # the record's other fields, as a JSON object
     reason: str | None          # None: accepted
     detail: str | None = None
+    id_source: str | None = None   # the field the id came from, or CONTENT_HASH
 
     @property
     def record_id(self) -> str | None:
@@ -59,12 +61,20 @@ def check_sft_record(record: dict[str, Any], id_column: str | None, missing_id: 
     except BadConversation as bad:
         return CheckedSample(None, None, None, bad.reason, str(bad))
     messages_json = json.dumps(messages, ensure_ascii=False, sort_keys=True)
-    raw_id = record.get(id_column) if id_column else None
-    sample_id, reason, detail = check_id(raw_id, messages_json, missing_id)
+    source = id_field(record, id_column, SFT_ID_FIELDS)
+    sample_id, reason, detail = check_id(record.get(source) if source else None, messages_json, missing_id)
     if reason:
         return CheckedSample(None, messages_json, None, reason, detail)
-    extras = {k: v for k, v in record.items() if k not in (*CONVERSATION_KEYS, id_column, S.SAMPLE_ID)}
-    return CheckedSample(sample_id, messages_json, json.dumps(extras, ensure_ascii=False) if extras else None, None)
+    extras = extras_of(record, {*conversation_keys(record), source} - {None}, SFT_COLUMNS)
+    return CheckedSample(sample_id, messages_json, json.dumps(extras, ensure_ascii=False) if extras else None, None,
+                         id_source=source if record.get(source) is not None else CONTENT_HASH)
+
+
+def conversation_keys(record: dict[str, Any]) -> tuple[str, ...]:
+    """The fields the conversation is read from (the others are extras)."""
+    if record.get("messages") is not None:
+        return ("messages",)
+    return ("prompt", "response" if "response" in record else "completion")
 
 
 def conversation(record: dict[str, Any]) -> list[Message]:

@@ -17,19 +17,29 @@ from pyspark.sql.types import LongType, StringType, StructField, StructType
 
 from lakerefine.conf.settings import IngestSettings
 from lakerefine.schemas import quarantine as Q
-from lakerefine.udfs.ingest.records import check_json_line
+from lakerefine.udfs.ingest.records import (
+    CONTENT_HASH, CORPUS_COLUMNS, CORPUS_ID_FIELDS, RENAMED_PREFIX, check_json_line,
+)
 
-CHECKED_SCHEMA = StructType([
-    StructField("source_file", StringType(), True),
-    StructField("block_start", LongType(), True),      # where the record's file split starts
-    StructField("seq", LongType(), True),              # increases with the record's place in its split
-    StructField("record", StringType(), True),
-    StructField("doc_id", StringType(), True),
-    StructField("text", StringType(), True),
-    StructField("extras_json", StringType(), True),
-    StructField("reason", StringType(), True),
-    StructField("detail", StringType(), True),
-])
+
+def checked_schema(value_column: str) -> StructType:
+    """Checked records: where each came from, the record (cut), its id, its value, its other
+    fields, why it is quarantined (null: accepted), and the field its id came from."""
+    return StructType([
+        StructField("source_file", StringType(), True),
+        StructField("block_start", LongType(), True),      # where the record's file split starts
+        StructField("seq", LongType(), True),              # increases with the record's place in its split
+        StructField("record", StringType(), True),
+        StructField("doc_id", StringType(), True),
+        StructField(value_column, StringType(), True),
+        StructField("extras_json", StringType(), True),
+        StructField("reason", StringType(), True),
+        StructField("detail", StringType(), True),
+        StructField("id_source", StringType(), True),      # the id's field, or content_hash
+    ])
+
+
+CHECKED_SCHEMA = checked_schema("text")
 CHECKED_COLUMNS = [f.name for f in CHECKED_SCHEMA.fields]
 FORMATS = ("jsonl", "parquet", "txt")
 
@@ -99,6 +109,7 @@ def checked_frame(lines: pd.DataFrame, limit: int, checked: list, value_column: 
         "extras_json": [c.extras_json for c in checked],
         "reason": [c.reason for c in checked],
         "detail": [c.detail for c in checked],
+        "id_source": [c.id_source for c in checked],
     })
 
 
@@ -135,6 +146,7 @@ def _check_columns(df: DataFrame, settings: IngestSettings) -> tuple[DataFrame, 
     if not isinstance(text_type, StringType):
         raise ValueError(f"input column '{text_col}' is {text_type.simpleString()}, not a string")
     text = F.col(text_col)
+    id_col = id_col or next((c for c in CORPUS_ID_FIELDS if c in df.columns), None)
     has_id = bool(id_col) and id_col in df.columns
     raw_id = F.col(id_col).cast("string") if has_id else F.lit(None).cast("string")
     hashed = F.substring(F.sha2(text, 256), 1, 32)
@@ -143,7 +155,8 @@ def _check_columns(df: DataFrame, settings: IngestSettings) -> tuple[DataFrame, 
                       .when(F.trim(text) == "", F.lit(Q.EMPTY_TEXT))
                       .when(doc_id.isNull(), F.lit(Q.MISSING_ID))
                       .when(F.trim(doc_id) == "", F.lit(Q.BAD_ID)))
-    extras = [c for c in df.columns if c not in (text_col, id_col, "doc_id")]
+    extras = [F.col(c).alias(RENAMED_PREFIX + c if c in CORPUS_COLUMNS else c)
+              for c in df.columns if c not in (text_col, id_col)]
     limit = settings.max_record_chars_in_quarantine
     checked = df.select(
         F.col("_metadata.file_path").alias("source_file"),
@@ -152,7 +165,8 @@ def _check_columns(df: DataFrame, settings: IngestSettings) -> tuple[DataFrame, 
         F.substring(F.to_json(F.struct(*df.columns)), 1, limit).alias("record"),
         doc_id.alias("doc_id"), text.alias("text"),
         (F.to_json(F.struct(*extras)) if extras else F.lit(None).cast("string")).alias("extras_json"),
-        reason.alias("reason"), F.lit(None).cast("string").alias("detail"))
+        reason.alias("reason"), F.lit(None).cast("string").alias("detail"),
+        F.when(raw_id.isNotNull(), F.lit(id_col)).otherwise(F.lit(CONTENT_HASH)).alias("id_source"))
     return checked, (df.select(*extras).schema if extras else None)
 
 
@@ -170,8 +184,9 @@ def _read_txt(spark: SparkSession, path: str) -> DataFrame:
         text.alias("text"),
         F.to_json(F.struct(F.element_at(F.split("path", "/"), -1).alias("file_name"))).alias("extras_json"),
         F.when(F.trim(text) == "", F.lit(Q.EMPTY_TEXT)).alias("reason"),
-        F.lit(None).cast("string").alias("detail"))
-    empty = [(name, 0, 0, None, None, None, None, Q.EMPTY_TEXT, "empty file")
+        F.lit(None).cast("string").alias("detail"),
+        F.lit(CONTENT_HASH).alias("id_source"))
+    empty = [(name, 0, 0, None, None, None, None, Q.EMPTY_TEXT, "empty file", None)
              for name in _empty_files(spark, path, ".txt")]
     return files.unionByName(spark.createDataFrame(empty, CHECKED_SCHEMA)) if empty else files
 
