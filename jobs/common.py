@@ -22,6 +22,22 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
                         help="override a config key, e.g. --set refine.backend=hf (repeatable)")
     parser.add_argument("--run-id", default=None,
                         help="name this run; reusing the id of a killed run resumes it")
+    add_output_arguments(parser)
+
+
+def add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    noise = parser.add_mutually_exclusive_group()
+    noise.add_argument("--verbose", action="store_true",
+                       help="show Spark's and the JVM's own log output (hidden by default)")
+    noise.add_argument("--quiet", action="store_true", help="print only the summary and errors")
+
+
+def configure_logging(args: argparse.Namespace) -> None:
+    """lakerefine's own progress at INFO (none with --quiet); other libraries at WARNING
+    (everything with --verbose)."""
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("lakerefine").setLevel(logging.WARNING if args.quiet else logging.INFO)
 
 
 def job_parser(job: ModuleType) -> argparse.ArgumentParser:
@@ -33,7 +49,7 @@ def job_parser(job: ModuleType) -> argparse.ArgumentParser:
 
 def execute(job: ModuleType, args: argparse.Namespace) -> int:
     """Validate config (before any Spark work), then run the job inside a recorded run."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(args)
     try:
         settings = load_settings(args.config, args.set)
         check = getattr(job, "check_arguments", None)
@@ -45,7 +61,7 @@ def execute(job: ModuleType, args: argparse.Namespace) -> int:
     from lakerefine.udfs.lake.runs import recorded_run
     from lakerefine.udfs.lake.session import build_session
 
-    spark = build_session(settings.spark)
+    spark = build_session(settings.spark, verbose=args.verbose)
     with recorded_run(spark, settings, job.NAME, args.run_id) as run:
         summary = job.run(spark, settings, args, run)
     print(summary or json.dumps({"run_id": run.run_id, **run.counts}, indent=2))

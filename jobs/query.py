@@ -13,6 +13,8 @@ import argparse
 import json
 import sys
 
+from lakerefine.jobs.common import add_output_arguments, configure_logging
+
 HELP = "Run a saved SQL query (conf/queries/*.sql) over refine_edits, refined and runs."
 
 
@@ -28,6 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, default=100, help="print at most this many rows (default: 100)")
     parser.add_argument("--config", default="local", help="local | databricks | emr, or a YAML file")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config key")
+    add_output_arguments(parser)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -35,6 +38,7 @@ def main(args: argparse.Namespace) -> int:
     from lakerefine.conf.loader import ConfigError, load_settings
     from lakerefine.udfs.refine.saved_queries import check_given, load_query, parse_param_args, query_names
 
+    configure_logging(args)
     if args.list:
         print(describe_queries([load_query(n) for n in query_names()]))
         return 0
@@ -56,7 +60,7 @@ def run_query(settings, args: argparse.Namespace, given: dict[str, str]) -> int:
     from lakerefine.udfs.lake.session import build_session
     from lakerefine.udfs.refine.query_views import QueryTables, run_saved_query, spark_sql_script
 
-    spark = build_session(settings.spark)
+    spark = build_session(settings.spark, verbose=args.verbose)
     tables = QueryTables.from_settings(settings, args.refined)
     try:
         if args.spark_sql:

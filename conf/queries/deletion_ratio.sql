@@ -7,12 +7,16 @@ WITH ratios AS (
   WHERE run_id = '${run_id}'
     AND status IN ('refined', 'unchanged', 'emptied', 'program_rejected')
     AND chars_in > 0
-)
-SELECT bucket_from,
-       CAST(bucket_from + 0.1 AS DECIMAL(2, 1))                 AS bucket_to,
-       count(*)                                                 AS docs,
-       round(100 * count(*) / sum(count(*)) OVER (), 2)         AS pct_docs,
-       round(100 * sum(count(*)) OVER (ORDER BY bucket_from) / sum(count(*)) OVER (), 2) AS cumulative_pct
-FROM ratios
-GROUP BY bucket_from
-ORDER BY bucket_from
+),
+buckets AS (SELECT bucket_from, count(*) AS docs FROM ratios GROUP BY bucket_from),
+total AS (SELECT sum(docs) AS docs FROM buckets)
+SELECT b.bucket_from,
+       CAST(b.bucket_from + 0.1 AS DECIMAL(2, 1))               AS bucket_to,
+       b.docs,
+       round(100 * b.docs / max(total.docs), 2)                 AS pct_docs,
+       round(100 * sum(upto.docs) / max(total.docs), 2)         AS cumulative_pct
+FROM buckets b
+JOIN buckets upto ON upto.bucket_from <= b.bucket_from
+CROSS JOIN total
+GROUP BY b.bucket_from, b.docs
+ORDER BY b.bucket_from
