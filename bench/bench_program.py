@@ -4,7 +4,9 @@
 (b) our distiller vs the RefineX paper's recipe (difflib.SequenceMatcher over the
     full character strings, delete opcodes -> calls) on the same 5-50 KB pairs,
     timing and round-trip correctness side by side;
-(c) peak memory (tracemalloc) of executor and distiller against document size.
+(c) peak memory (tracemalloc) of executor and distiller against document size;
+(d) scaling: wall time at 8x the input over time at 1x for hostile program shapes and
+    for document size (linear: about 8; quadratic: about 64; the target is under 32).
 
 Text: the 106 raw-wikitext Wikipedia articles shipped in the gensim 4.4.0 wheel
 (read with zipfile, gensim is never imported). The "expert" deletes what a
@@ -233,6 +235,31 @@ def bench_memory(corpus: str, sizes: list[int]) -> list[dict]:
     return rows
 
 
+SCALING_FAMILIES = {
+    "calls": lambda n: "remove_lines(1, 2)\nremove_str(3, 'menu')\n" * n,
+    "open parens": lambda n: "(" * (40 * n),
+    "nested names": lambda n: "a(" * (20 * n),
+    "unterminated strings": lambda n: "remove_str(1, 'x\n" * (4 * n),
+    "dotted names": lambda n: ("x." * 20 + "f(1) ") * n,
+    "malformed calls": lambda n: "remove_lines(1 2) remove_str(1, 'a' + 'b')\n" * n,
+}
+SCALING_TARGET = 32
+
+
+def bench_scaling(n: int) -> list[dict]:
+    """Best-of-3 time at 8n over best-of-3 time at n (programs on a fixed document, then documents)."""
+    doc = "".join(f"line {k}: some text, a link | menu | footer\n" for k in range(1, 201))
+    cases = {name: (lambda p: execute(doc, p), build(n), build(8 * n)) for name, build in SCALING_FAMILIES.items()}
+    line = "Home | About | a sentence of real length with words in it.\n"
+    program = "remove_lines(1, 3)\nremove_str(5, 'About')\nremove_lines(10, 12)\n"
+    cases["document size"] = (lambda text: execute(text, program), line * (12 * n), line * (96 * n))
+    rows = []
+    for name, (run, small, large) in cases.items():
+        ratio = timed(run, large, repeats=3)[0] / max(timed(run, small, repeats=3)[0], 1e-6)
+        rows.append({"input": name, "time_ratio_8x": round(ratio, 1), "under_target": ratio < SCALING_TARGET})
+    return rows
+
+
 def print_table(title: str, rows: list[dict]) -> None:
     print(f"\n{title}")
     columns = list(rows[0])
@@ -261,14 +288,16 @@ def main() -> None:
     distiller = bench_distiller(pairs)
     sizes = [50_000, 200_000, 800_000] if args.quick else [50_000, 200_000, 800_000, 3_200_000]
     memory = bench_memory(corpus * 2, sizes)
+    scaling = bench_scaling(100 if args.quick else 400)
 
     print_table("(a) executor throughput (parse + execute, real wikitext, distilled programs)", [executor])
     print_table("(b) distiller vs paper (difflib over full chars), same pairs",
                 [{"docs": name, **row} for name, row in distiller.items()])
     print_table("(c) peak memory (tracemalloc) vs document size", memory)
+    print_table(f"(d) scaling: time at 8x the input / time at 1x (target < {SCALING_TARGET})", scaling)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(
-        {"quick": args.quick, "executor": executor, "distiller": distiller, "memory": memory}, indent=2))
+    Path(args.out).write_text(json.dumps({"quick": args.quick, "executor": executor, "distiller": distiller,
+                                          "memory": memory, "scaling": scaling}, indent=2))
     print(f"\nwrote {args.out}")
 
 

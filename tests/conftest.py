@@ -13,6 +13,14 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = REPO / "data" / "sample"
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that uses the Spark session is a ``spark`` test: the fast lane
+    (``-m "not slow and not spark"``) never starts a JVM."""
+    for item in items:
+        if "spark" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.spark)
+
+
 @pytest.fixture(scope="session")
 def lake_root(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("lakehouse")

@@ -55,6 +55,7 @@ def test_padding_is_never_labelled(tokenizer):
         assert batch["labels"][row, :length].tolist() == item["labels"]
 
 
+@pytest.mark.slow   # trains a model
 def test_lora_training_saves_a_merged_plain_model_and_resumes(tiny_model, tokenizer, tmp_path):
     config = TrainRefinerSettings(base_model=tiny_model, method="lora", max_steps=2, batch_size=2, save_steps=1,
                                   learning_rate=1e-3, logging_steps=1, device="cpu")
@@ -79,6 +80,7 @@ def test_lora_training_saves_a_merged_plain_model_and_resumes(tiny_model, tokeni
     assert resumed.resumed_from.endswith("checkpoint-2") and resumed.steps == 3
 
 
+@pytest.mark.slow   # trains a model
 def test_full_training_moves_the_weights(tiny_model, tokenizer, tmp_path):
     config = TrainRefinerSettings(base_model=tiny_model, method="full", max_steps=2, batch_size=3,
                                   learning_rate=1e-3, device="cpu")

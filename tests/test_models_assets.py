@@ -39,6 +39,7 @@ def test_the_tokenizer_follows_the_gguf_metadata(model_dirs):
     assert len(tokenizer) == 49152
 
 
+@pytest.mark.slow   # runs the real SmolLM2
 def test_the_converted_model_is_the_real_smollm2(model_dirs):
     tokenizer = load_tokenizer(model_dirs["smollm2"])
     model = load_causal_lm(model_dirs["smollm2"])

@@ -2,6 +2,7 @@
 refine job, and a tiny random Llama (same tokenizer) for chunking and context errors."""
 from __future__ import annotations
 
+import pytest
 from pyspark.sql import functions as F
 
 from lakerefine.conf.settings import RefineSettings
@@ -16,6 +17,7 @@ def hf_settings(model_path, **hf) -> RefineSettings:
     return RefineSettings(backend="hf", hf={"model_path": str(model_path), "device": "cpu", **hf})
 
 
+@pytest.mark.slow   # generates with SmolLM2
 def test_smollm2_refines_through_the_job_and_loses_nothing(spark, cli, table_path, model_dirs):
     docs = [("nav", f"{NAV}\n{PROSE}\n{FOOTER}\n", "web"), ("plain", f"{PROSE}\n", "web"),
             ("mail", "From: ann@example.com\nSubject: mills\n\nThe mills are old.\n--\nAnn\n", "mail"),

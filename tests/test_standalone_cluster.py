@@ -21,7 +21,7 @@ from deltalake import DeltaTable as RustDeltaTable
 
 REPO = Path(__file__).resolve().parents[1]
 SPARK_HOME = Path(__import__("pyspark").__file__).parent
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.spark]
 
 
 def free_port() -> int:

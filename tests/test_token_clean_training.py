@@ -33,6 +33,7 @@ def weights(path) -> torch.Tensor:
     return load_causal_lm(path).model.layers[0].self_attn.q_proj.weight
 
 
+@pytest.mark.slow   # trains a model
 def test_lora_training_lowers_the_loss_and_saves_a_merged_model(token_models, tmp_path):
     tokenizer = load_tokenizer(token_models["tiny0"])
     examples = [Example(s.input_ids, s.labels)
@@ -56,6 +57,7 @@ def test_padding_masks_labels_and_attention():
     assert labels.tolist() == [[-100, 6, 7], [8, -100, -100]]
 
 
+@pytest.mark.slow   # trains a model
 def test_train_reference_job(spark, lake, token_models, tmp_path):
     out = tmp_path / "ref"
     assert lake.run("train-reference", "--base", token_models["tiny0"], "--output", str(out), "--run-id", "ref-1") == 0
@@ -66,6 +68,7 @@ def test_train_reference_job(spark, lake, token_models, tmp_path):
     assert lake.run("train-reference", "--base", token_models["tiny0"], "--output", str(out)) == 2   # never overwritten
 
 
+@pytest.mark.slow   # trains a model
 def test_self_evolving_two_rounds_killed_and_resumed(spark, lake, token_models):
     clean = ["token-clean", "--mode", "self_evolving", "--rounds", "2", "--base", token_models["tiny0"],
              "--output", "evolved", "--run-id", "se-1"]

@@ -1,4 +1,5 @@
-"""Token scores with the real SmolLM2 as base and a tiny random Llama as reference."""
+"""Token scores: the kernel's properties with two tiny random Llamas (SmolLM2's tokenizer), and the
+real SmolLM2 against a random model (slow)."""
 from __future__ import annotations
 
 import numpy as np
@@ -35,8 +36,10 @@ CONVERSATIONS = [
 
 
 @pytest.fixture(scope="module")
-def models(smollm2, tiny_model):
-    return load_tokenizer(smollm2), load_causal_lm(smollm2), load_causal_lm(tiny_model)
+def models(token_models):
+    """tokenizer, base, reference: two tiny random Llamas of different seeds."""
+    return (load_tokenizer(token_models["smollm2"]), load_causal_lm(token_models["tiny1"]),
+            load_causal_lm(token_models["tiny0"]))
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +104,10 @@ def test_only_response_tokens_are_scored(samples, scores):
         assert not scored[0]
 
 
-def test_the_real_model_predicts_answers_far_better_than_the_random_one(models, samples):
-    tokenizer, base, ref = models
+@pytest.mark.slow   # runs the real SmolLM2
+def test_the_real_model_predicts_answers_far_better_than_the_random_one(models, samples, smollm2):
+    tokenizer, _, ref = models
+    base = load_causal_lm(smollm2)
     pad = padding_token_id(tokenizer)
     answers = samples[:2]
     base_losses = token_losses(base, [s.input_ids for s in answers], pad_token_id=pad)
