@@ -40,6 +40,9 @@ from lakerefine.udfs.program.distiller import DistillConfig, distill
 from lakerefine.udfs.program.executor import execute
 from lakerefine.udfs.program.lines import DEFAULT_MAX_LINE_CHARS, LineIndex, split_lines
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # tests/support: program shapes
+from tests.support.programs import PROGRAM_FAMILIES, is_subsequence  # noqa: E402
+
 RESULTS = Path(__file__).resolve().parent / "results" / "program.json"
 WIKI_MEMBER = "gensim/test/test_data/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 BOILERPLATE_LINE = re.compile(r"^\s*(\{\{|\}\}|\||<!--|\[\[Category:|\[\[File:|\*\s*\[http|==\s*External links)")
@@ -135,7 +138,7 @@ def timed(function, *arguments, repeats: int = 1):
 def bench_executor(pairs: list[tuple[str, str]], big_doc: str, big_program: str) -> dict:
     programs = [distill(raw, expert).program for raw, expert in pairs]
     total_bytes = sum(len(raw.encode()) for raw, _ in pairs)
-    seconds = sum(timed(execute, raw, program, repeats=3)[0] for (raw, _), program in zip(pairs, programs))
+    seconds = sum(timed(execute, raw, program, repeats=3)[0] for (raw, _), program in zip(pairs, programs, strict=True))
     big_seconds, _ = timed(execute, big_doc, big_program, repeats=3)
     calls = statistics.mean(program.count("\n") + 1 for program in programs)
     return {
@@ -158,9 +161,6 @@ def outcome(raw: str, expert: str, program: str, max_line_chars: int | None = No
     return {"exact": text == expert, "safe": safe, "share": share}
 
 
-def is_subsequence(short: str, long: str) -> bool:
-    remaining = iter(long)
-    return all(char in remaining for char in short)
 
 
 def bench_distiller(pairs: list[tuple[str, str]]) -> dict:
@@ -235,21 +235,13 @@ def bench_memory(corpus: str, sizes: list[int]) -> list[dict]:
     return rows
 
 
-SCALING_FAMILIES = {
-    "calls": lambda n: "remove_lines(1, 2)\nremove_str(3, 'menu')\n" * n,
-    "open parens": lambda n: "(" * (40 * n),
-    "nested names": lambda n: "a(" * (20 * n),
-    "unterminated strings": lambda n: "remove_str(1, 'x\n" * (4 * n),
-    "dotted names": lambda n: ("x." * 20 + "f(1) ") * n,
-    "malformed calls": lambda n: "remove_lines(1 2) remove_str(1, 'a' + 'b')\n" * n,
-}
 SCALING_TARGET = 32
 
 
 def bench_scaling(n: int) -> list[dict]:
     """Best-of-3 time at 8n over best-of-3 time at n (programs on a fixed document, then documents)."""
     doc = "".join(f"line {k}: some text, a link | menu | footer\n" for k in range(1, 201))
-    cases = {name: (lambda p: execute(doc, p), build(n), build(8 * n)) for name, build in SCALING_FAMILIES.items()}
+    cases = {name: (lambda p: execute(doc, p), build(n), build(8 * n)) for name, build in PROGRAM_FAMILIES.items()}
     line = "Home | About | a sentence of real length with words in it.\n"
     program = "remove_lines(1, 3)\nremove_str(5, 'About')\nremove_lines(10, 12)\n"
     cases["document size"] = (lambda text: execute(text, program), line * (12 * n), line * (96 * n))
@@ -264,9 +256,9 @@ def print_table(title: str, rows: list[dict]) -> None:
     print(f"\n{title}")
     columns = list(rows[0])
     widths = [max(len(str(column)), *(len(str(row[column])) for row in rows)) for column in columns]
-    print("  ".join(str(column).rjust(width) for column, width in zip(columns, widths)))
+    print("  ".join(str(column).rjust(width) for column, width in zip(columns, widths, strict=True)))
     for row in rows:
-        print("  ".join(str(row[column]).rjust(width) for column, width in zip(columns, widths)))
+        print("  ".join(str(row[column]).rjust(width) for column, width in zip(columns, widths, strict=True)))
 
 
 def main() -> None:

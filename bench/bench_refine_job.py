@@ -63,17 +63,18 @@ def time_loop(corpus: Path, overrides: list[str]) -> tuple[float, dict[str, int]
     """Seconds to refine every document of ``corpus`` in a plain loop, and the statuses."""
     from lakerefine.conf.loader import load_settings
     from lakerefine.udfs.refine.backends import create_backend
-    from lakerefine.udfs.refine.documents import Document, refine_documents
+    from lakerefine.udfs.refine.documents import Document, DocumentLimits, refine_documents
 
     settings = load_settings("local", overrides)
     documents = [Document(r["id"], r["text"], r.get("source"))
                  for r in map(json.loads, corpus.open(encoding="utf-8"))]
     backend = create_backend(settings.refine)
+    limits = DocumentLimits.of(settings.refine)
     batch = settings.spark.arrow_max_records_per_batch
     statuses: dict[str, int] = {}
     start = time.perf_counter()
     for i in range(0, len(documents), batch):
-        for outcome in refine_documents(documents[i:i + batch], backend, settings.refine):
+        for outcome in refine_documents(documents[i:i + batch], backend, limits):
             statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
     return time.perf_counter() - start, statuses
 
@@ -86,7 +87,7 @@ class PeakRss:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> "PeakRss":
+    def __enter__(self) -> PeakRss:
         self._thread.start()
         return self
 
@@ -210,7 +211,7 @@ def main() -> int:
         files = [root / f"{name}.jsonl" for name in sizes]
         speed = run_child("speed", files, root / "speed", extra)
         memory = {name: run_child("memory", [path], root / f"memory_{name}", [*extra[:2], "--repeats", "1"])[name][0]
-                  for name, path in zip(sizes, files)}
+                  for name, path in zip(sizes, files, strict=True)}
     result = summarize(args.backend, corpora, speed, memory, [load_before, os.getloadavg()[0]])
     _print_table(result)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -233,7 +234,7 @@ def summarize(backend: str, corpora: dict, speed: dict, memory: dict, load: list
     loop = speed["loop"]
     big = [run["seconds"] for run in speed["big"]]
     small = [run["seconds"] for run in speed["small"]]
-    ratios = [s / l for s, l in zip(big, loop)]
+    ratios = [job / plain for job, plain in zip(big, loop, strict=True)]
     loop_s, warm_big, warm_small = statistics.median(loop), statistics.median(big), statistics.median(small)
     first = speed["first"]["seconds"]
     mb = {name: c["chars"] / 1e6 for name, c in corpora.items()}
@@ -269,7 +270,7 @@ def _median_stages(runs: list[dict]) -> dict:
 
 
 def _write_warmup(path: Path) -> None:
-    rows = [json.loads(line) for line, _ in zip(gzip.open(SAMPLE, "rt", encoding="utf-8"), range(50))]
+    rows = [json.loads(line) for line, _ in zip(gzip.open(SAMPLE, "rt", encoding="utf-8"), range(50), strict=False)]
     path.write_text("".join(json.dumps({**r, "id": f"warm-{r['id']}"}) + "\n" for r in rows))
 
 

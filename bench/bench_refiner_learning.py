@@ -33,17 +33,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lakerefine.conf.loader import load_settings
-from lakerefine.conf.settings import HfBackendSettings, RefineSettings, TrainRefinerSettings
-from lakerefine.udfs.distill.chunk_pairs import chunk_pairs, refine_prompter, render_spec
-from lakerefine.udfs.expert.gold import gold_expert_text
-from lakerefine.udfs.models.assets import load_tokenizer, prepare_default_models
+from lakerefine.conf.settings import HfGenerationSettings, RefineSettings, TrainRefinerSettings
+from lakerefine.udfs.distill.chunk_pairs import chunk_pairs
+from lakerefine.udfs.distill.run import render_spec
+from lakerefine.udfs.distill.udf import refine_prompter
+from lakerefine.udfs.generate.assets import load_tokenizer
 from lakerefine.udfs.program.executor import execute
 from lakerefine.udfs.refine.backends import create_backend
-from lakerefine.udfs.refine.documents import Document, Outcome, refine_documents
-from lakerefine.udfs.samples.labelled import KINDS, LabelledDoc, build_labelled_set, split_labelled
-from lakerefine.udfs.samples.scoring import DeletionScore, score_document
+from lakerefine.udfs.refine.documents import Document, DocumentLimits, Outcome, refine_documents
 from lakerefine.udfs.train.examples import tokenize_example
-from lakerefine.udfs.train.sft_trainer import train_refiner_model
+from lakerefine.udfs.train.hf_trainer import train_refiner_model
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # tests/support: the labelled set, the gold expert
+from tests.support.gold import gold_expert_text  # noqa: E402
+from tests.support.models import prepare_test_models  # noqa: E402
+from tests.support.samples.labelled import KINDS, LabelledDoc, build_labelled_set, split_labelled  # noqa: E402
+from tests.support.samples.scoring import DeletionScore, score_document  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "refiner_learning.json"
 FULL = {"train_docs": 48, "eval_docs": 12, "steps": 30, "batch_size": 1, "max_new_tokens": 96}
@@ -101,9 +106,9 @@ def evaluate(backend_settings: RefineSettings, docs: list[LabelledDoc]) -> Evalu
     started = time.perf_counter()
     backend = create_backend(backend_settings, "cpu")
     outcomes: list[Outcome] = refine_documents([Document(d.doc_id, d.text) for d in docs], backend,
-                                               backend_settings)
+                                               DocumentLimits.of(backend_settings))
     evaluation = Evaluation()
-    for doc, outcome in zip(docs, outcomes):
+    for doc, outcome in zip(docs, outcomes, strict=True):
         evaluation.add(doc, outcome.spans, outcome.calls_accepted, outcome.calls_rejected, outcome.status)
     evaluation.seconds = time.perf_counter() - started
     return evaluation
@@ -133,7 +138,7 @@ def main() -> None:
     plan.update({k: v for k, v in {"steps": args.steps, "train_docs": args.train_docs, "eval_docs": args.eval_docs,
                                    "max_new_tokens": args.max_new_tokens}.items() if v is not None})
 
-    smollm2 = str(prepare_default_models()["smollm2"])
+    smollm2 = str(prepare_test_models(Path(tempfile.mkdtemp()))["smollm2"])
     settings = load_settings("local", [f"train_refiner.base_model={smollm2}", f"refine.hf.model_path={smollm2}"])
     spec = render_spec(settings)
     dev, held_out = split_labelled(build_labelled_set())
@@ -154,7 +159,7 @@ def main() -> None:
     distill_seconds = time.perf_counter() - started
 
     def lm_settings(model: str) -> RefineSettings:
-        hf = HfBackendSettings(model_path=model, max_new_tokens=plan["max_new_tokens"], device="cpu", batch_size=4)
+        hf = HfGenerationSettings(model_path=model, max_new_tokens=plan["max_new_tokens"], device="cpu", batch_size=4)
         return settings.refine.model_copy(update={"backend": "hf", "hf": hf})
 
     results: dict[str, Evaluation] = {"gold programs (ceiling)": evaluate_gold(eval_docs, spec),
@@ -173,7 +178,8 @@ def main() -> None:
     print(f"train: {len(train_docs)} dev docs -> {len(examples)} chunk examples "
           f"({dict(rejected_pairs) or 'none'} rejected), {trained.steps} steps x batch {plan['batch_size']} "
           f"in {train_seconds:.0f}s; loss {trained.losses[0]:.3f} -> {trained.losses[-1]:.3f}")
-    print(f"eval: {len(eval_docs)} held-out docs ({', '.join(f'{k} {sum(d.kind == k for d in eval_docs)}' for k in KINDS)}),"
+    kinds = ", ".join(f"{k} {sum(d.kind == k for d in eval_docs)}" for k in KINDS)
+    print(f"eval: {len(eval_docs)} held-out docs ({kinds}),"
           f" max_new_tokens {plan['max_new_tokens']}\n")
     print(f"{'refiner':<26}{'precision':>10}{'recall':>8}{'f1':>8}{'calls':>7}{'rejected':>10}{'seconds':>9}")
     for name, e in results.items():

@@ -19,14 +19,17 @@ the informative number there: every false positive is real article text lost.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
 from lakerefine.udfs.program.executor import execute
-from lakerefine.udfs.refine.rules import RulesGenerator
-from lakerefine.udfs.samples.labelled import KINDS, LabelledDoc, build_labelled_set
-from lakerefine.udfs.samples.scoring import DeletionScore, length, overlap, score_document
+from lakerefine.udfs.rules.generator import RulesGenerator
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # tests/support: the labelled set
+from tests.support.samples.labelled import KINDS, LabelledDoc, build_labelled_set  # noqa: E402
+from tests.support.samples.scoring import DeletionScore, length, overlap, score_document  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "rules_quality.json"
 

@@ -62,8 +62,9 @@ def child_loop(samples: Path, work: Path, base: str, ref: str) -> dict:
     import torch
     import torch.nn.functional as F
 
-    from lakerefine.udfs.models.assets import load_causal_lm, load_tokenizer
-    from lakerefine.udfs.tokens.formatting import IGNORE_INDEX, format_sample, padding_token_id
+    from lakerefine.schemas.vocab import IGNORE_INDEX
+    from lakerefine.udfs.generate.assets import load_causal_lm, load_tokenizer
+    from lakerefine.udfs.tokenclean.formatting import format_sample, padding_token_id
 
     tokenizer = load_tokenizer(base)
     models = [load_causal_lm(base), load_causal_lm(ref)]
@@ -86,7 +87,7 @@ def child_loop(samples: Path, work: Path, base: str, ref: str) -> dict:
             for model in models:
                 logits = model(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).logits
                 losses.append(F.cross_entropy(logits[:, :-1].float().transpose(1, 2), labels[:, 1:], reduction="none"))
-        for i, (row, sample) in enumerate(zip(rows[first:], batch)):
+        for i, (row, sample) in enumerate(zip(rows[first:], batch, strict=True)):
             n = len(sample.input_ids)
             score = np.full(n, np.nan, np.float32)
             score[1:] = (losses[0][i, : n - 1] - losses[1][i, : n - 1]).numpy()
@@ -115,8 +116,9 @@ def child_spark(samples: Path, warmup: Path, work: Path, overrides: list[str], b
         seconds = time.perf_counter() - start
     spark, table, runs = _tables(overrides)
     masks = table.read(spark).select("sample_id", "scores", "scored_tokens").toPandas()
-    (work / "job_scores.json").write_text(json.dumps(
-        {sid: [np.nan if v is None or v != v else float(v) for v in s] for sid, s in zip(masks.sample_id, masks.scores)}))
+    scores = {sid: [np.nan if v is None or v != v else float(v) for v in s]
+              for sid, s in zip(masks.sample_id, masks.scores, strict=True)}
+    (work / "job_scores.json").write_text(json.dumps(scores))
     run = runs.read(spark).where("run_id = 'bench'").select("timings_s").first()
     return {"seconds": seconds, **rss.peak, "stages_s": dict(run.timings_s),
             "scored_tokens": int(masks.scored_tokens.sum())}
@@ -166,11 +168,12 @@ def main() -> int:
     parser.add_argument("--samples", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    from lakerefine.udfs.models.assets import build_tiny_llama, default_models_dir, prepare_default_models
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # tests/support: the test models
+    from lakerefine.udfs.generate.assets import default_models_dir
+    from tests.support.models import prepare_test_models
 
-    paths = prepare_default_models()
-    smollm2, tiny0 = str(paths["smollm2"]), str(paths["tiny_llama"])
-    tiny1 = str(build_tiny_llama(default_models_dir() / "tiny-llama-seed1", paths["smollm2"], seed=1))
+    paths = {name: str(path) for name, path in prepare_test_models(default_models_dir()).items()}
+    smollm2, tiny0, tiny1 = paths["smollm2"], paths["tiny0"], paths["tiny1"]
     if args.child:
         master = f"local[{CORES}]" if args.child != "memory" else f"local-cluster[1,{CORES},2048]"
         overrides = [f"tables.base_path={args.work / 'lake'}", f"spark.warehouse_dir={args.work / 'wh'}",
@@ -194,7 +197,8 @@ def main() -> int:
         loop = run_child("loop", root / "samples.jsonl", root / "loop", [])
         spark = run_child("spark", root / "samples.jsonl", root / "spark", [])
         agreement = compare(root / "loop" / "loop_scores.json", root / "spark" / "job_scores.json")
-        sizes = {"small": write_samples(root / "small.jsonl", limit), "big": write_samples(root / "big.jsonl", limit, 4)}
+        sizes = {"small": write_samples(root / "small.jsonl", limit),
+                 "big": write_samples(root / "big.jsonl", limit, 4)}
         memory = {name: run_child("memory", root / f"{name}.jsonl", root / f"memory_{name}", []) for name in sizes}
     scored = spark["scored_tokens"]
     result = {

@@ -22,6 +22,7 @@ import argparse
 import json
 import platform
 import pydoc
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,9 +31,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from lakerefine.udfs.models.assets import load_causal_lm, load_tokenizer, prepare_default_models
-from lakerefine.udfs.tokens.formatting import IGNORE_INDEX, TokenizedSample, format_sample, padding_token_id
-from lakerefine.udfs.tokens.scoring import TokenScorer
+from lakerefine.schemas.vocab import IGNORE_INDEX
+from lakerefine.udfs.generate.assets import default_models_dir, load_causal_lm, load_tokenizer
+from lakerefine.udfs.tokenclean.formatting import TokenizedSample, format_sample, padding_token_id
+from lakerefine.udfs.tokenclean.scoring import TokenScorer
 
 REPO = Path(__file__).resolve().parents[1]
 SFT_SAMPLE = REPO / "data" / "sample" / "sft.jsonl"
@@ -90,8 +92,8 @@ def per_token_loss(model, input_ids, attention_mask, labels) -> torch.Tensor:
 
 
 def max_abs_diff(a: list[np.ndarray], b: list[np.ndarray]) -> float:
-    diffs = [np.nanmax(np.abs(x - y)) for x, y in zip(a, b) if not np.isnan(x).all()]
-    if any(not np.array_equal(np.isnan(x), np.isnan(y)) for x, y in zip(a, b)):
+    diffs = [np.nanmax(np.abs(x - y)) for x, y in zip(a, b, strict=True) if not np.isnan(x).all()]
+    if any(not np.array_equal(np.isnan(x), np.isnan(y)) for x, y in zip(a, b, strict=True)):
         return float("inf")
     return float(max(diffs))
 
@@ -111,9 +113,12 @@ def main() -> None:
     parser.add_argument("--baseline-batch-size", type=int, default=8)
     args = parser.parse_args()
 
-    paths = prepare_default_models()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # tests/support: the test models
+    from tests.support.models import prepare_test_models
+
+    paths = prepare_test_models(default_models_dir())
     tokenizer = load_tokenizer(paths["smollm2"])
-    base, ref = load_causal_lm(paths["smollm2"]), load_causal_lm(paths["tiny_llama"])
+    base, ref = load_causal_lm(paths["smollm2"]), load_causal_lm(paths["tiny0"])
     pad_id = padding_token_id(tokenizer)
     source, rows = load_samples(args.limit)
     samples = [format_sample(row, tokenizer, args.format, args.max_length) for row in rows]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 _PART = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+_PLAIN = re.compile(r"^[A-Za-z0-9_.:@+\-]{1,200}$")
 
 
 def is_path(table: str) -> bool:
@@ -36,3 +37,11 @@ def check_column_name(column: str) -> str:
     if not _PART.match(column or ""):
         raise ValueError(f"column name {column!r} must be a plain identifier (letters, digits, underscore)")
     return column
+
+
+def check_plain(name: str, value: str) -> str:
+    """A string value safe inside SQL quotes (a run id, a query parameter): letters, digits and
+    ``_ . : @ + -`` only; ValueError names ``name``."""
+    if not _PLAIN.match(value):
+        raise ValueError(f"{name}: {value!r} must be letters, digits and _ . : @ + - only")
+    return value

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import typing
+from collections.abc import Iterable
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -30,7 +31,10 @@ def config_path(name_or_path: str) -> Path | Traversable:
     return packaged
 
 
-def load_settings(name_or_path: str = "local", overrides: Iterable[str] = ()) -> Settings:
+def load_settings(name_or_path: str = "local", overrides: Iterable[str] = (),
+                  values: dict[str, Any] | None = None) -> Settings:
+    """The config file, then ``--set key=value`` overrides (YAML values), then ``values`` (typed
+    values by dotted key: a job's own flags), validated together."""
     path = config_path(name_or_path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -40,6 +44,8 @@ def load_settings(name_or_path: str = "local", overrides: Iterable[str] = ()) ->
         raise ConfigError(f"{path}: the top level must be a mapping of sections")
     for item in overrides:
         _apply_override(data, item)
+    for key, value in (values or {}).items():
+        _place(data, key, value, f"{key}={value!r}")
     return validate_settings(data, source=str(path))
 
 
@@ -48,18 +54,6 @@ def validate_settings(data: dict[str, Any], source: str = "config") -> Settings:
         return Settings.model_validate(data)
     except ValidationError as err:
         raise ConfigError(f"{source}: " + "; ".join(_describe(e) for e in err.errors())) from None
-
-
-def set_key(settings: Settings, key: str, value: Any) -> None:
-    """Set a dotted config key from a command-line value; a bad value fails naming the key."""
-    *parents, leaf = key.split(".")
-    section = settings
-    for part in parents:
-        section = getattr(section, part)
-    try:
-        setattr(section, leaf, value)
-    except ValidationError as err:
-        raise ValueError(f"'{key}': {err.errors()[0]['msg']} (got {value!r})") from None
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -75,17 +69,22 @@ def _apply_override(data: dict[str, Any], item: str) -> None:
     key, sep, raw = item.partition("=")
     if not sep or not key.strip():
         raise ConfigError(f"--set {item!r}: expected key=value, e.g. refine.backend=hf")
-    *parents, leaf = _split_key(key.strip())
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError as err:
+        raise ConfigError(f"--set {item!r}: value is not valid YAML: {err}") from err
+    _place(data, key.strip(), value, item)
+
+
+def _place(data: dict[str, Any], key: str, value: Any, item: str) -> None:
+    *parents, leaf = _split_key(key)
     node = data
     for part in parents:
         child = node.setdefault(part, {})
         if not isinstance(child, dict):
             raise ConfigError(f"--set {item!r}: '{part}' is not a section")
         node = child
-    try:
-        node[leaf] = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError as err:
-        raise ConfigError(f"--set {item!r}: value is not valid YAML: {err}") from err
+    node[leaf] = value
 
 
 def _split_key(key: str) -> list[str]:

@@ -1,24 +1,47 @@
 """Every setting of lakerefine, as typed, validated data.
 
-A YAML file in conf/ (plus ``--set key=value`` overrides) is validated into
-``Settings``; an unknown key, a wrong type or a missing value fails here,
-before any Spark work, with a message that names the key (see loader.py).
-Each job owns one section; sections are added next to the job that reads them.
+A YAML file in conf/ (plus ``--set key=value`` overrides and a job's own flags) is
+validated into ``Settings``; an unknown key, a wrong type or a missing value fails here,
+before any Spark work, with a message that names the key (see loader.py). Each job reads
+the section named after it (``ingest_sft`` for ``lakerefine ingest-sft``); ``spark``,
+``tables`` and the types below are shared.
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from lakerefine.conf.identifiers import check_column_name, check_table_name
-from lakerefine.udfs.refine.rules_config import RulesConfig
+from lakerefine.conf.rules import RulesConfig
+
+# Where a model runs: the GPU Spark assigned the task (or the only one), the CPU, or a GPU required.
+Device = Literal["auto", "cpu", "cuda"]
+# auto: bfloat16 on a GPU, float32 on the CPU.
+Dtype = Literal["auto", "float32", "bfloat16", "float16"]
+TrainDtype = Literal["auto", "float32", "bfloat16"]
+DEFAULT_MODEL = "models/smollm2-135m-instruct"   # python -m lakerefine.udfs.generate.assets
 
 
 class Section(BaseModel):
     """Base of every config section: unknown keys are errors, values are checked on assignment."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+def section_defaults(**defaults: dict[str, Any]):
+    """A before-validator: the sub-sections named here start from these values (their own
+    defaults for this use, e.g. the expert's sampling), under whatever the config sets."""
+
+    def fill(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = dict(data)
+            for name, values in defaults.items():
+                if data.get(name) is None or isinstance(data[name], dict):
+                    data[name] = {**values, **(data.get(name) or {})}
+        return data
+
+    return model_validator(mode="before")(fill)
 
 
 class GpuSettings(Section):
@@ -68,59 +91,90 @@ class TableSettings(Section):
         return check_table_name(value)
 
 
-class IngestSettings(Section):
-    # The field holding a record's id; null: its doc_id field, else its id field, else a content hash.
+class RecordChecks(Section):
+    """How an ingest job finds a record's id and what it keeps of a bad record."""
+
+    # The field holding a record's id; null: the table's own id field (doc_id, sample_id),
+    # else id, else a content hash.
     id_column: str | None = None
-    text_column: str = "text"
-    # What a row whose id column is missing gets: a content hash, or quarantine.
+    # What a record without an id gets: a content hash, or quarantine.
     missing_id: Literal["hash", "quarantine"] = "hash"
     max_record_chars_in_quarantine: int = Field(10_000, ge=100)
 
 
-class LmBackendSettings(Section):
-    """What the two language-model backends (hf, vllm) share."""
+class IngestSettings(RecordChecks):
+    """ingest: source files -> the ``corpus`` table."""
 
-    # A local directory holding a Hugging Face causal LM and its tokenizer.
-    model_path: str = "models/smollm2-135m-instruct"
-    # conf/prompts/<prompt>.txt, or a path to a .txt file; "{document}" marks where the chunk goes.
-    prompt: str = "refiner"
-    # A chunk of the numbered document holds at most this many tokens (prompt template excluded).
-    chunk_tokens: int = Field(2048, ge=64)
+    text_column: str = "text"
+
+
+class IngestSftSettings(RecordChecks):
+    """ingest-sft: JSONL of ``messages`` (or ``prompt`` + ``response``) -> the ``sft`` table."""
+
+
+class SamplingSettings(Section):
+    """How a language model samples its answer (any engine)."""
+
     max_new_tokens: int = Field(512, ge=1)
     temperature: float = Field(0.0, ge=0.0)     # 0: greedy
     top_p: float = Field(1.0, gt=0.0, le=1.0)
-    # Generation stops at any of these strings (they are cut from the program).
+    top_k: int | None = Field(None, ge=1)       # null: no top-k cut
+    seed: int = 0
+    # Generation stops at any of these strings (they are cut from the output).
     stop: list[str] = Field(default_factory=list)
 
 
-class HfBackendSettings(LmBackendSettings):
-    """transformers on the task's GPU, else the CPU."""
+class HfGenerationSettings(SamplingSettings):
+    """transformers, on the task's GPU, else the CPU."""
 
-    device: Literal["auto", "cpu", "cuda"] = "auto"
-    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"   # auto: bfloat16 on GPU, float32 on CPU
+    model_path: str = DEFAULT_MODEL     # a local directory holding a causal LM and its tokenizer
+    device: Device = "auto"
+    dtype: Dtype = "auto"
     batch_size: int = Field(8, ge=1)
 
 
-class VllmBackendSettings(LmBackendSettings):
+class VllmGenerationSettings(SamplingSettings):
     """vLLM offline inference, one engine per Python worker (GPU executors only)."""
 
+    model_path: str = DEFAULT_MODEL
     max_model_len: int = Field(16384, ge=256)
+    tensor_parallel_size: int = Field(1, ge=1)
     gpu_memory_utilization: float = Field(0.85, gt=0.0, le=1.0)
     dtype: str = "auto"
     enforce_eager: bool = False
     # Any other keyword argument of vllm.LLM(...).
     engine_args: dict[str, str | int | float | bool] = Field(default_factory=dict)
 
-    @model_validator(mode="after")
-    def _chunk_fits(self) -> "VllmBackendSettings":
-        if self.chunk_tokens + self.max_new_tokens > self.max_model_len:
-            raise ValueError(f"chunk_tokens ({self.chunk_tokens}) + max_new_tokens ({self.max_new_tokens}) "
-                             f"must fit max_model_len ({self.max_model_len})")
-        return self
+
+class OpenAISettings(SamplingSettings):
+    """A model served elsewhere behind an OpenAI-compatible /v1/chat/completions."""
+
+    base_url: str = "http://localhost:8000/v1"
+    model: str = "Qwen/Qwen2.5-72B-Instruct"
+    # The NAME of the environment variable holding the API key (where requests are sent from);
+    # null: no key. The key itself is never part of the config, the logs or any table.
+    api_key_env: str | None = "LAKEREFINE_EXPERT_API_KEY"
+    timeout_s: float = Field(300.0, gt=0)       # per socket operation (connect, each read)
+    # Retries after a timeout, a lost connection, a 429 or a 5xx; waits backoff_s * 2**k (with
+    # jitter), or the server's Retry-After, at most max_backoff_s.
+    max_retries: int = Field(5, ge=0)
+    backoff_s: float = Field(2.0, ge=0.0)
+    max_backoff_s: float = Field(60.0, ge=0.0)
+    # Requests in flight at once per Spark task (the server sees this times the running tasks).
+    concurrency: int = Field(8, ge=1)
+    # Extra fields of the request body (e.g. {"repetition_penalty": 1.05}).
+    extra_body: dict[str, str | int | float | bool] = Field(default_factory=dict)
+
+    @field_validator("api_key_env")
+    @classmethod
+    def _env_name(cls, value: str | None) -> str | None:
+        if value is not None and not value.replace("_", "").isalnum():
+            raise ValueError("must be the name of an environment variable (letters, digits, _), not a key")
+        return value
 
 
 class RefineSettings(Section):
-    """The refine job: corpus -> refine_edits (audit) -> refined."""
+    """refine: corpus -> refine_edits (audit) -> refined."""
 
     backend: Literal["rules", "hf", "vllm"] = "rules"
     edits_table: str = "refine_edits"
@@ -143,11 +197,13 @@ class RefineSettings(Section):
     slice_docs: int = Field(200_000, ge=1)
     # Spark tasks per slice (null: twice the default parallelism, so every core or GPU is busy).
     tasks_per_slice: int | None = Field(None, ge=1)
-    # Testing only: fail the run after committing this many slices (simulates a killed job).
-    fail_after_slices: int | None = Field(None, ge=0)
+    # What language models read: conf/prompts/<prompt>.txt (or a .txt path) with "{document}"
+    # where a numbered chunk of at most chunk_tokens tokens goes.
+    prompt: str = "refiner"
+    chunk_tokens: int = Field(2048, ge=64)
     rules: RulesConfig = Field(default_factory=RulesConfig)
-    hf: HfBackendSettings = Field(default_factory=HfBackendSettings)
-    vllm: VllmBackendSettings = Field(default_factory=VllmBackendSettings)
+    hf: HfGenerationSettings = Field(default_factory=HfGenerationSettings)
+    vllm: VllmGenerationSettings = Field(default_factory=VllmGenerationSettings)
 
     @field_validator("edits_table")
     @classmethod
@@ -160,8 +216,12 @@ class RefineSettings(Section):
         return None if value is None else check_column_name(value)
 
     @model_validator(mode="after")
-    def _one_max_line_chars(self) -> "RefineSettings":
-        """The rules backend shows lines cut at refine.max_line_chars like every backend."""
+    def _fits(self) -> RefineSettings:
+        """A chunk and its program fit vLLM's context; the rules cut lines where every backend does."""
+        if self.backend == "vllm" and self.chunk_tokens + self.vllm.max_new_tokens > self.vllm.max_model_len:
+            raise ValueError(f"refine.chunk_tokens ({self.chunk_tokens}) + refine.vllm.max_new_tokens "
+                             f"({self.vllm.max_new_tokens}) must fit refine.vllm.max_model_len "
+                             f"({self.vllm.max_model_len})")
         if "max_line_chars" in self.rules.model_fields_set and self.rules.max_line_chars != self.max_line_chars:
             raise ValueError("set refine.max_line_chars, not refine.rules.max_line_chars")
         if self.rules.max_line_chars != self.max_line_chars:
@@ -169,137 +229,12 @@ class RefineSettings(Section):
         return self
 
 
-class SftIngestSettings(Section):
-    """ingest-sft: JSONL of ``messages`` (or ``prompt`` + ``response``) -> the ``sft`` table."""
-
-    # The field holding a record's id; null: its sample_id field, else its id field, else a content hash.
-    id_column: str | None = None
-    # What a record without an id gets: a hash of its messages, or quarantine.
-    missing_id: Literal["hash", "quarantine"] = "hash"
-    max_record_chars_in_quarantine: int = Field(10_000, ge=100)
-
-
-class TokenScoringSettings(Section):
-    """How SFT samples become tokens and how the two models score them (on executors)."""
-
-    chat_format: Literal["chat_template", "tulu"] = "chat_template"
-    max_length: int = Field(2048, ge=2)         # longer samples are cut; ``truncated`` says so
-    device: Literal["auto", "cpu", "cuda"] = "auto"
-    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"   # auto: bfloat16 on GPU, float32 on CPU
-    max_batch_tokens: int = Field(4096, ge=1)   # padded tokens per forward pass (batch size x its longest)
-    tasks: int | None = Field(None, ge=1)       # Spark tasks that score (null: twice the default parallelism)
-
-
-class LoraTrainingSettings(Section):
-    """LoRA fine-tuning (peft), merged into the model at the end: train-reference and self-evolving rounds.
-
-    Defaults are Token Cleaning's reference model: r 64, alpha 16, dropout 0.1 on the attention and
-    MLP projections, lr 1e-4, linear schedule with 3% warm-up, one epoch.
-    """
-
-    lora_r: int = Field(64, ge=1)
-    lora_alpha: int = Field(16, ge=1)
-    lora_dropout: float = Field(0.1, ge=0.0, lt=1.0)
-    target_modules: list[str] = Field(default_factory=lambda: [
-        "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
-    learning_rate: float = Field(1e-4, gt=0.0)
-    warmup_ratio: float = Field(0.03, ge=0.0, le=1.0)
-    epochs: int = Field(1, ge=1)
-    batch_size: int = Field(8, ge=1)
-    max_steps: int | None = Field(None, ge=1)   # stop earlier than the epochs say (quick runs)
-    seed: int = 0
-    device: Literal["auto", "cpu", "cuda"] = "auto"
-    dtype: Literal["auto", "float32", "bfloat16"] = "auto"   # auto: bfloat16 on GPU, float32 on CPU
-
-
-class SelfEvolvingSettings(Section):
-    rounds: int = Field(5, ge=1)
-    # Each run keeps its round models and round masks under <run_root>/<run_id>/round-<t>/;
-    # executors load the round models from there, so on a cluster it must be shared storage.
-    run_root: str = "lakehouse/_token_clean_runs"
-    # Testing only: fail the run after finishing this many rounds (simulates a killed job).
-    fail_after_rounds: int | None = Field(None, ge=0)
-
-
-class TokenCleanSettings(Section):
-    """token-clean: sft -> token_masks (labels -100 where a token is cleaned away)."""
-
-    base_model: str = "models/smollm2-135m-instruct"
-    ref_model: str | None = None
-    mode: Literal["global", "per_sample", "self_evolving"] = "global"
-    keep: float = Field(0.6, gt=0.0, le=1.0)    # fraction of scored tokens kept
-    # global threshold: exact (two histogram passes) or Spark's percentile_approx
-    # (rank error at most M / approx_accuracy over M scored tokens).
-    selection: Literal["exact", "approx"] = "exact"
-    approx_accuracy: int = Field(10_000, ge=1)
-    # Samples left with no kept token stay in token_masks (flagged); export drops them unless true.
-    export_no_token_kept: bool = False
-    scoring: TokenScoringSettings = Field(default_factory=TokenScoringSettings)
-    self_evolving: SelfEvolvingSettings = Field(default_factory=SelfEvolvingSettings)
-
-
-class ExpertLmSettings(Section):
-    """Sampling settings every expert backend shares (RefineX: top-p 0.8, top-k 20)."""
-
-    # The expert repeats the whole kept document: leave room for the longest one.
-    max_new_tokens: int = Field(4096, ge=1)
-    temperature: float = Field(0.7, ge=0.0)     # 0: greedy
-    top_p: float = Field(0.8, gt=0.0, le=1.0)
-    top_k: int | None = Field(20, ge=1)         # null: no top-k cut
-    seed: int = 0
-
-
-class ExpertHfSettings(ExpertLmSettings):
-    """The expert as a transformers causal LM on the task's GPU, else the CPU."""
-
-    model_path: str = "models/smollm2-135m-instruct"
-    device: Literal["auto", "cpu", "cuda"] = "auto"
-    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"   # auto: bfloat16 on GPU, float32 on CPU
-    batch_size: int = Field(4, ge=1)
-
-
-class ExpertVllmSettings(ExpertLmSettings):
-    """The expert in vLLM, one engine per Python worker (GPU executors only)."""
-
-    model_path: str = "models/qwen2.5-72b-instruct"
-    max_model_len: int = Field(32768, ge=256)
-    tensor_parallel_size: int = Field(1, ge=1)
-    gpu_memory_utilization: float = Field(0.9, gt=0.0, le=1.0)
-    dtype: str = "auto"
-    enforce_eager: bool = False
-    # Any other keyword argument of vllm.LLM(...).
-    engine_args: dict[str, str | int | float | bool] = Field(default_factory=dict)
-
-
-class ExpertOpenAISettings(ExpertLmSettings):
-    """An expert served elsewhere behind an OpenAI-compatible /v1/chat/completions."""
-
-    base_url: str = "http://localhost:8000/v1"
-    model: str = "Qwen/Qwen2.5-72B-Instruct"
-    # The NAME of the environment variable holding the API key (on the executors); null: no key.
-    # The key itself is never part of the config, the logs or any table.
-    api_key_env: str | None = "LAKEREFINE_EXPERT_API_KEY"
-    timeout_s: float = Field(300.0, gt=0)       # per socket operation (connect, each read)
-    # Retries after a timeout, a lost connection, a 429 or a 5xx; waits backoff_s * 2**k (with
-    # jitter), or the server's Retry-After, at most max_backoff_s.
-    max_retries: int = Field(5, ge=0)
-    backoff_s: float = Field(2.0, ge=0.0)
-    max_backoff_s: float = Field(60.0, ge=0.0)
-    # Requests in flight at once per Spark task (the server sees this times the running tasks).
-    concurrency: int = Field(8, ge=1)
-    # Extra fields of the request body (e.g. {"repetition_penalty": 1.05}).
-    extra_body: dict[str, str | int | float | bool] = Field(default_factory=dict)
-
-    @field_validator("api_key_env")
-    @classmethod
-    def _env_name(cls, value: str | None) -> str | None:
-        if value is not None and not value.replace("_", "").isalnum():
-            raise ValueError("must be the name of an environment variable (letters, digits, _), not a key")
-        return value
+# RefineX's expert samples with top-p 0.8, top-k 20, and repeats the whole kept document.
+EXPERT_SAMPLING = {"max_new_tokens": 4096, "temperature": 0.7, "top_p": 0.8, "top_k": 20}
 
 
 class ExpertSettings(Section):
-    """The expert job: a sample of the corpus -> expert_pairs (raw, expert's deletion-only rewrite)."""
+    """expert: a sample of the corpus -> expert_pairs (raw, expert's deletion-only rewrite)."""
 
     backend: Literal["hf", "vllm", "openai"] = "hf"
     # conf/prompts/<prompt>.txt, or a path to a .txt file; "{document}" marks where the raw text goes.
@@ -323,9 +258,15 @@ class ExpertSettings(Section):
     slice_docs: int = Field(5000, ge=1)
     # Spark tasks per slice (null: twice the default parallelism).
     tasks_per_slice: int | None = Field(None, ge=1)
-    hf: ExpertHfSettings = Field(default_factory=ExpertHfSettings)
-    vllm: ExpertVllmSettings = Field(default_factory=ExpertVllmSettings)
-    openai: ExpertOpenAISettings = Field(default_factory=ExpertOpenAISettings)
+    hf: HfGenerationSettings = Field(default_factory=HfGenerationSettings)
+    vllm: VllmGenerationSettings = Field(default_factory=VllmGenerationSettings)
+    openai: OpenAISettings = Field(default_factory=OpenAISettings)
+
+    engine_defaults = section_defaults(
+        hf={**EXPERT_SAMPLING, "batch_size": 4},
+        vllm={**EXPERT_SAMPLING, "model_path": "models/qwen2.5-72b-instruct", "max_model_len": 32768,
+              "gpu_memory_utilization": 0.9},
+        openai=EXPERT_SAMPLING)
 
     @field_validator("stratify_column")
     @classmethod
@@ -334,11 +275,11 @@ class ExpertSettings(Section):
 
 
 class DistillSettings(Section):
-    """The distill job: expert_pairs -> refiner_sft (refiner prompt, target program)."""
+    """distill: expert_pairs -> refiner_sft (refiner prompt, target program)."""
 
-    # Training prompts are rendered exactly as refine.<render_as> renders them at inference
-    # (its prompt and chunk_tokens, refine.max_line_chars); a target program longer than its
-    # max_new_tokens is rejected (program_too_long).
+    # Training prompts are rendered exactly as the refine job renders them at inference
+    # (refine.prompt, refine.chunk_tokens, refine.max_line_chars); a target program longer than
+    # refine.<render_as>.max_new_tokens is rejected (program_too_long).
     render_as: Literal["hf", "vllm"] = "hf"
     # Tokenizer (and chat template) of the model to be trained; null: train_refiner.base_model.
     tokenizer_path: str | None = None
@@ -351,6 +292,8 @@ class DistillSettings(Section):
 
 
 class LoraSettings(Section):
+    """LoRA adapters (peft) on the attention and MLP projections, merged into the saved model."""
+
     r: int = Field(16, ge=1)
     alpha: int = Field(32, ge=1)
     dropout: float = Field(0.05, ge=0.0, lt=1.0)
@@ -359,9 +302,9 @@ class LoraSettings(Section):
 
 
 class TrainRefinerSettings(Section):
-    """The train-refiner job: SFT of a causal LM on accepted refiner_sft rows (on the driver)."""
+    """train-refiner: SFT of a causal LM on accepted refiner_sft rows (on the driver)."""
 
-    base_model: str = "models/smollm2-135m-instruct"
+    base_model: str = DEFAULT_MODEL
     # Each run writes <output_root>/<run_id>/{checkpoints/, model/}; model/ is what
     # refine.hf.model_path (or refine.vllm.model_path) points at.
     output_root: str = "models/refiners"
@@ -381,10 +324,70 @@ class TrainRefinerSettings(Section):
     save_total_limit: int = Field(2, ge=1)
     logging_steps: int = Field(10, ge=1)
     gradient_checkpointing: bool = False
-    device: Literal["auto", "cpu", "cuda"] = "auto"
+    device: Device = "auto"
     # auto: bfloat16 mixed precision on a GPU that supports it, float32 on the CPU.
-    precision: Literal["auto", "float32", "bfloat16"] = "auto"
+    dtype: TrainDtype = "auto"
     seed: int = 0
+
+
+class TrainReferenceSettings(Section):
+    """train-reference (and each round of token-clean's self-evolving mode): LoRA fine-tuning, merged.
+
+    Defaults are Token Cleaning's reference model: LoRA r 64, alpha 16, dropout 0.1 on the
+    attention and MLP projections, lr 1e-4, linear schedule with 3% warm-up, one epoch.
+    """
+
+    lora: LoraSettings = Field(default_factory=LoraSettings)
+    learning_rate: float = Field(1e-4, gt=0.0)
+    warmup_ratio: float = Field(0.03, ge=0.0, le=1.0)
+    epochs: int = Field(1, ge=1)
+    batch_size: int = Field(8, ge=1)
+    max_steps: int | None = Field(None, ge=1)   # stop earlier than the epochs say (quick runs)
+    seed: int = 0
+    device: Device = "auto"
+    dtype: TrainDtype = "auto"
+
+    lora_defaults = section_defaults(lora={"r": 64, "alpha": 16, "dropout": 0.1})
+
+
+class TokenScoringSettings(Section):
+    """How SFT samples become tokens and how the two models score them (on executors)."""
+
+    chat_format: Literal["chat_template", "tulu"] = "chat_template"
+    max_length: int = Field(2048, ge=2)         # longer samples are cut; ``truncated`` says so
+    device: Device = "auto"
+    dtype: Dtype = "auto"
+    max_batch_tokens: int = Field(4096, ge=1)   # padded tokens per forward pass (batch size x its longest)
+    tasks: int | None = Field(None, ge=1)       # Spark tasks that score (null: twice the default parallelism)
+
+
+class SelfEvolvingSettings(Section):
+    rounds: int = Field(5, ge=1)
+    # Each run keeps its round models and round masks under <run_root>/<run_id>/round-<t>/;
+    # executors load the round models from there, so on a cluster it must be shared storage.
+    run_root: str = "lakehouse/_token_clean_runs"
+
+
+class TokenCleanSettings(Section):
+    """token-clean: sft -> token_masks (labels -100 where a token is cleaned away)."""
+
+    base_model: str = DEFAULT_MODEL
+    ref_model: str | None = None
+    mode: Literal["global", "per_sample", "self_evolving"] = "global"
+    keep: float = Field(0.6, gt=0.0, le=1.0)    # fraction of scored tokens kept
+    # global threshold: exact (two histogram passes) or Spark's percentile_approx
+    # (rank error at most M / approx_accuracy over M scored tokens).
+    selection: Literal["exact", "approx"] = "exact"
+    approx_accuracy: int = Field(10_000, ge=1)
+    scoring: TokenScoringSettings = Field(default_factory=TokenScoringSettings)
+    self_evolving: SelfEvolvingSettings = Field(default_factory=SelfEvolvingSettings)
+
+
+class ExportSettings(Section):
+    """export: token_masks -> trainer files."""
+
+    # Samples left with no kept token are dropped unless true (training on them adds nothing but cost).
+    include_no_token_kept: bool = False
 
 
 class Settings(Section):
@@ -392,10 +395,11 @@ class Settings(Section):
     spark: SparkSettings = Field(default_factory=SparkSettings)
     tables: TableSettings = Field(default_factory=TableSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    ingest_sft: IngestSftSettings = Field(default_factory=IngestSftSettings)
     refine: RefineSettings = Field(default_factory=RefineSettings)
     expert: ExpertSettings = Field(default_factory=ExpertSettings)
     distill: DistillSettings = Field(default_factory=DistillSettings)
     train_refiner: TrainRefinerSettings = Field(default_factory=TrainRefinerSettings)
-    sft_ingest: SftIngestSettings = Field(default_factory=SftIngestSettings)
     token_clean: TokenCleanSettings = Field(default_factory=TokenCleanSettings)
-    training: LoraTrainingSettings = Field(default_factory=LoraTrainingSettings)
+    train_reference: TrainReferenceSettings = Field(default_factory=TrainReferenceSettings)
+    export: ExportSettings = Field(default_factory=ExportSettings)

@@ -5,7 +5,7 @@ import argparse
 import importlib
 import sys
 
-from lakerefine.jobs.common import add_common_arguments, execute
+from lakerefine.jobs.common import add_job_arguments, run_job
 
 # Subcommand -> module under lakerefine.jobs.
 JOBS = {
@@ -22,13 +22,13 @@ JOBS = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lakerefine", description="Fine-grained LLM corpus refinement on Spark + Delta.")
+    parser = argparse.ArgumentParser(prog="lakerefine",
+                                     description="Fine-grained LLM corpus refinement on Spark + Delta.")
     sub = parser.add_subparsers(dest="command", required=True)
     for command, module_name in JOBS.items():
         job = importlib.import_module(f"lakerefine.jobs.{module_name}")
         job_parser = sub.add_parser(command, help=escape_percent(job.HELP), description=job.HELP)
-        add_common_arguments(job_parser)
-        job.add_arguments(job_parser)
+        add_job_arguments(job_parser, job)
         job_parser.set_defaults(job=job)
     conf_parser = sub.add_parser("spark-conf", help="print the spark-submit --conf arguments a config implies")
     conf_parser.add_argument("--config", default="local")
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         return print_spark_conf(args)
     if args.command == "query":
         return importlib.import_module("lakerefine.jobs.query").main(args)
-    return execute(args.job, args)
+    return run_job(args.job, args)
 
 
 if __name__ == "__main__":

@@ -7,30 +7,23 @@ import sys
 NAME = "ingest-sft"
 HELP = ("Load SFT conversations (JSONL of messages, or prompt + response) into an sft Delta table; "
         "bad records go to quarantine with a reason.")
+TABLES = {"output": ("sft", "sft table")}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", required=True, help="a .jsonl[.gz|.zst] file or a folder of them")
-    parser.add_argument("--output", default="sft", help="sft table: a path or catalog name (default: sft)")
 
 
-def check_arguments(settings, args: argparse.Namespace) -> None:
-    from lakerefine.conf.identifiers import check_table_name
-    check_table_name(args.output)
-
-
-def run(spark, settings, args, run) -> str:
-    from lakerefine.udfs.ingest.ingest_sft import ingest_sft, read_sft_checked
-    from lakerefine.udfs.ingest.report import report_ingest
+def run(spark, settings, args, run):
+    from lakerefine.udfs.ingest.run import ingest_sft
+    from lakerefine.udfs.ingest.sources import read_sft_checked
     from lakerefine.udfs.lake.tables import TableRef
 
-    output = TableRef.resolve(args.output, settings.tables)
-    quarantine = TableRef.resolve(settings.tables.sft_quarantine, settings.tables)
-    run.input_table, run.output_table = args.input, str(output)
+    run.read_input(args.input, None)
     with run.timed("read"):
-        checked = read_sft_checked(spark, args.input, settings.sft_ingest)
-    counts = ingest_sft(checked, output, quarantine, run)
-    return report_ingest(spark, run, counts, output, quarantine, output_label="sft")
+        checked = read_sft_checked(spark, args.input, settings.ingest_sft)
+    return ingest_sft(checked, TableRef.resolve(args.output, settings.tables),
+                      TableRef.resolve(settings.tables.sft_quarantine, settings.tables), run)
 
 
 if __name__ == "__main__":

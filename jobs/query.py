@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from lakerefine.conf.identifiers import check_table_name
     from lakerefine.conf.loader import ConfigError, load_settings
-    from lakerefine.udfs.refine.saved_queries import check_given, load_query, parse_param_args, query_names
+    from lakerefine.udfs.query.saved import check_given, load_query, parse_param_args, query_names
 
     configure_logging(args)
     if args.list:
@@ -58,7 +58,7 @@ def main(args: argparse.Namespace) -> int:
 
 def run_query(settings, args: argparse.Namespace, given: dict[str, str]) -> int:
     from lakerefine.udfs.lake.session import build_session
-    from lakerefine.udfs.refine.query_views import QueryTables, run_saved_query, spark_sql_script
+    from lakerefine.udfs.query.views import QueryTables, run_saved_query, spark_sql_script
 
     spark = build_session(settings.spark, verbose=args.verbose)
     tables = QueryTables.from_settings(settings, args.refined)

@@ -21,4 +21,5 @@ def check_corpus_schema(schema: StructType) -> None:
         if required.name not in fields:
             raise ValueError(f"corpus table has no '{required.name}' column (columns: {sorted(fields)})")
         if fields[required.name] != StringType():
-            raise ValueError(f"corpus column '{required.name}' must be STRING, is {fields[required.name].simpleString()}")
+            raise ValueError(f"corpus column '{required.name}' must be STRING, "
+                             f"is {fields[required.name].simpleString()}")

@@ -11,41 +11,24 @@ Contract:
 - the rewrite statistics come from the distiller's diff of (raw, expert).
 Partitioned by run_id, so one run's rows are read and merged without the others.
 """
-from pyspark.sql.types import (DoubleType, IntegerType, LongType, StringType, StructField, StructType,
-                               TimestampType)
-
-ACCEPTED = "accepted"
-REJECTED = "rejected"
-ERROR = "error"
-SKIPPED = "skipped"
-STATUSES = (ACCEPTED, REJECTED, ERROR, SKIPPED)
+from lakerefine.schemas.columns import DOUBLE, INT, LONG, STRING, TIMESTAMP, optional, required, struct
 
 # What the expert UDF computes per document.
-PAIR_FIELDS = StructType([
-    StructField("doc_id", StringType(), False),
-    StructField("stratum", StringType(), True),         # value of expert.stratify_column
-    StructField("raw", StringType(), True),
-    StructField("expert", StringType(), True),          # the refined text (accepted rows; parsed text when rejected)
-    StructField("status", StringType(), False),
-    StructField("reason", StringType(), True),
-    StructField("detail", StringType(), True),
-    StructField("answer", StringType(), True),          # the whole answer of a rejected row, cut
-    StructField("deleted_chars", LongType(), True),
-    StructField("inserted_chars", LongType(), True),
-    StructField("replaced_chars", LongType(), True),
-    StructField("longest_rewrite", LongType(), True),
-    StructField("backend", StringType(), False),
-    StructField("model", StringType(), True),
-    StructField("latency_s", DoubleType(), True),       # wall time of the call that answered (a batch for hf/vllm)
-    StructField("attempts", IntegerType(), False),      # requests made (retries included); 0 when skipped
-    StructField("created_at", TimestampType(), False),
-])
+PAIR_FIELDS = struct(
+    required(STRING, "doc_id"),
+    optional(STRING, "stratum"),                           # value of expert.stratify_column
+    optional(STRING, "raw", "expert"),                     # expert: the refined text (parsed text when rejected)
+    required(STRING, "status"),
+    optional(STRING, "reason", "detail", "answer"),        # answer: the whole answer of a rejected row, cut
+    optional(LONG, "deleted_chars", "inserted_chars", "replaced_chars", "longest_rewrite"),
+    required(STRING, "backend"),
+    optional(STRING, "model"),
+    optional(DOUBLE, "latency_s"),                         # wall time of the call that answered (a batch for hf/vllm)
+    required(INT, "attempts"),                             # requests made (retries included); 0 when skipped
+    required(TIMESTAMP, "created_at"),
+)
 
-EXPERT_PAIRS_SCHEMA = StructType([
-    StructField("run_id", StringType(), False),
-    *PAIR_FIELDS.fields,
-    StructField("input_table", StringType(), False),
-    StructField("input_version", LongType(), False),
-])
+EXPERT_PAIRS_SCHEMA = struct(
+    required(STRING, "run_id"), PAIR_FIELDS.fields, required(STRING, "input_table"), required(LONG, "input_version"))
 
 PARTITION_BY = ["run_id"]

@@ -9,46 +9,43 @@ Contract:
 - chars_out = chars_in - sum(end - start); rows with status other than refined or
   emptied have no spans;
 - ``rejected_by_reason`` sums to ``calls_rejected``.
-Partitioned by run_id, so one run's rows are read and merged without the others.
+Statuses and reasons: schemas/vocab.py. Partitioned by run_id, so one run's rows are
+read and merged without the others.
 """
-from pyspark.sql.types import (ArrayType, BooleanType, IntegerType, LongType, MapType, StringType,
-                               StructField, StructType, TimestampType)
-
-from lakerefine.udfs.refine.statuses import *  # noqa: F401,F403  (the status values)
+from lakerefine.schemas.columns import (
+    BOOL,
+    INT,
+    LONG,
+    STRING,
+    TIMESTAMP,
+    ArrayType,
+    MapType,
+    optional,
+    required,
+    struct,
+)
 
 # Delta allows no NOT NULL inside arrays: start and end are never null all the same.
-SPAN = StructType([
-    StructField("start", LongType(), True),
-    StructField("end", LongType(), True),
-])
+SPAN = struct(optional(LONG, "start", "end"))
 
 # What the refine UDF computes per document.
-DOCUMENT_FIELDS = StructType([
-    StructField("doc_id", StringType(), False),
-    StructField("status", StringType(), False),
-    StructField("program", StringType(), True),          # the programs of all chunks, joined
-    StructField("calls_accepted", IntegerType(), False),
-    StructField("calls_rejected", IntegerType(), False),
-    StructField("rejected_by_reason", MapType(StringType(), IntegerType()), True),
-    StructField("program_truncated", BooleanType(), False),
-    StructField("spans", ArrayType(SPAN, True), True),
-    StructField("chars_in", LongType(), False),
-    StructField("chars_out", LongType(), False),
-    StructField("lines_in", LongType(), False),
-    StructField("lines_out", LongType(), False),
-    StructField("raw_sha256", StringType(), True),        # of the UTF-8 raw text; null for null text
-    StructField("prompts", IntegerType(), False),         # how many prompts (chunks) it took
-    StructField("backend", StringType(), False),
-    StructField("model", StringType(), True),
-    StructField("error", StringType(), True),
-    StructField("refined_at", TimestampType(), False),
-])
+DOCUMENT_FIELDS = struct(
+    required(STRING, "doc_id", "status"),
+    optional(STRING, "program"),                           # the programs of all chunks, joined
+    required(INT, "calls_accepted", "calls_rejected"),
+    optional(MapType(STRING, INT), "rejected_by_reason"),
+    required(BOOL, "program_truncated"),
+    optional(ArrayType(SPAN, True), "spans"),
+    required(LONG, "chars_in", "chars_out", "lines_in", "lines_out"),
+    optional(STRING, "raw_sha256"),                        # of the UTF-8 raw text; null for null text
+    required(INT, "prompts"),                              # how many prompts (chunks) it took
+    required(STRING, "backend"),
+    optional(STRING, "model", "error"),
+    required(TIMESTAMP, "refined_at"),
+)
 
-REFINE_EDITS_SCHEMA = StructType([
-    StructField("run_id", StringType(), False),
-    *DOCUMENT_FIELDS.fields,
-    StructField("input_table", StringType(), False),
-    StructField("input_version", LongType(), False),
-])
+REFINE_EDITS_SCHEMA = struct(
+    required(STRING, "run_id"), DOCUMENT_FIELDS.fields,
+    required(STRING, "input_table"), required(LONG, "input_version"))
 
 PARTITION_BY = ["run_id"]

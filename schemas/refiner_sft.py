@@ -17,53 +17,29 @@ Contract:
 - the distillation statistics are the document's, repeated on each of its chunks.
 Partitioned by run_id.
 """
-from pyspark.sql.types import (BooleanType, DoubleType, IntegerType, LongType, StringType, StructField,
-                               StructType, TimestampType)
+from lakerefine.schemas.columns import BOOL, DOUBLE, INT, LONG, STRING, TIMESTAMP, optional, required, struct
 
-ACCEPTED = "accepted"
-REJECTED = "rejected"
-PROGRAM_TOO_LONG = "program_too_long"   # the target has more tokens than the refiner may generate
-ERROR = "error"                         # the distill step itself failed on the pair (see ``error``)
-
-SAMPLE_FIELDS = StructType([
-    StructField("sample_id", StringType(), False),
-    StructField("doc_id", StringType(), False),
-    StructField("chunk_index", IntegerType(), False),
-    StructField("chunks", IntegerType(), False),
-    StructField("first_line", LongType(), False),
-    StructField("last_line", LongType(), False),
-    StructField("prompt", StringType(), False),
-    StructField("program", StringType(), False),
-    StructField("status", StringType(), False),
-    StructField("reason", StringType(), True),
-    StructField("error", StringType(), True),             # the message, when reason is error
-    StructField("calls", IntegerType(), False),           # calls in this chunk's program
-    StructField("prompt_tokens", IntegerType(), False),
-    StructField("program_tokens", IntegerType(), False),
+SAMPLE_FIELDS = struct(
+    required(STRING, "sample_id", "doc_id"),
+    required(INT, "chunk_index", "chunks"),
+    required(LONG, "first_line", "last_line"),
+    required(STRING, "prompt", "program", "status"),
+    optional(STRING, "reason", "error"),                   # error: the message, when reason is error
+    required(INT, "calls", "prompt_tokens", "program_tokens"),   # calls in this chunk's program
     # the document's distillation
-    StructField("deleted_chars", LongType(), False),
-    StructField("expressed_chars", LongType(), False),
-    StructField("inexpressible_chars", LongType(), False),
-    StructField("expressed_fraction", DoubleType(), False),
-    StructField("inserted_chars", LongType(), False),
-    StructField("replaced_chars", LongType(), False),
-    StructField("longest_rewrite", LongType(), False),
-    StructField("exact", BooleanType(), False),
-    StructField("created_at", TimestampType(), False),
-])
+    required(LONG, "deleted_chars", "expressed_chars", "inexpressible_chars"),
+    required(DOUBLE, "expressed_fraction"),
+    required(LONG, "inserted_chars", "replaced_chars", "longest_rewrite"),
+    required(BOOL, "exact"),
+    required(TIMESTAMP, "created_at"),
+)
 
-REFINER_SFT_SCHEMA = StructType([
-    StructField("run_id", StringType(), False),
-    *SAMPLE_FIELDS.fields,
-    StructField("expert_run_id", StringType(), False),
-    StructField("input_table", StringType(), False),
-    StructField("input_version", LongType(), False),
-    # How the prompts were rendered: the tokenizer, and the refine backend settings they match.
-    StructField("tokenizer", StringType(), False),
-    StructField("render_as", StringType(), False),
-    StructField("prompt_name", StringType(), False),
-    StructField("chunk_tokens", IntegerType(), False),
-    StructField("max_line_chars", IntegerType(), False),
-])
+REFINER_SFT_SCHEMA = struct(
+    required(STRING, "run_id"), SAMPLE_FIELDS.fields,
+    required(STRING, "expert_run_id", "input_table"), required(LONG, "input_version"),
+    # How the prompts were rendered: the tokenizer, and the refine settings they match.
+    required(STRING, "tokenizer", "render_as", "prompt_name"),
+    required(INT, "chunk_tokens", "max_line_chars"),
+)
 
 PARTITION_BY = ["run_id"]

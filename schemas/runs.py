@@ -3,29 +3,33 @@
 run_id is the user's handle for a run; a resumed run appends another row with the
 same run_id and the next ``attempt``.
 """
-from pyspark.sql.types import (DoubleType, IntegerType, LongType, MapType, StringType, StructField,
-                               StructType, TimestampType)
+from lakerefine.schemas.columns import (
+    DOUBLE,
+    INT,
+    LONG,
+    STRING,
+    TIMESTAMP,
+    MapType,
+    optional,
+    required,
+    struct,
+)
 
-RUNS_SCHEMA = StructType([
-    StructField("run_id", StringType(), False),
-    StructField("attempt", IntegerType(), False),
-    StructField("job", StringType(), False),
-    StructField("status", StringType(), False),          # succeeded | failed
-    StructField("error", StringType(), True),
-    StructField("started_at", TimestampType(), False),
-    StructField("ended_at", TimestampType(), False),
-    StructField("user", StringType(), True),
-    StructField("host", StringType(), True),
-    StructField("input_table", StringType(), True),
-    StructField("input_version", LongType(), True),
-    StructField("output_table", StringType(), True),
-    StructField("output_version", LongType(), True),
-    StructField("other_outputs", MapType(StringType(), LongType()), True),   # table -> version
-    StructField("config_json", StringType(), False),
-    StructField("config_hash", StringType(), False),
-    StructField("counts", MapType(StringType(), LongType()), False),
-    StructField("timings_s", MapType(StringType(), DoubleType()), False),
-    StructField("metrics_json", StringType(), True),     # job-specific stats (score distributions, ...)
-    StructField("code_version", StringType(), False),
-    StructField("spark_version", StringType(), True),
-])
+RUNS_SCHEMA = struct(
+    required(STRING, "run_id"),
+    required(INT, "attempt"),
+    required(STRING, "job", "status"),                     # status: succeeded | failed
+    optional(STRING, "error"),
+    required(TIMESTAMP, "started_at", "ended_at"),
+    optional(STRING, "user", "host", "input_table"),
+    optional(LONG, "input_version"),
+    optional(STRING, "output_table"),
+    optional(LONG, "output_version"),
+    optional(MapType(STRING, LONG), "other_outputs"),      # table -> version
+    required(STRING, "config_json", "config_hash"),
+    required(MapType(STRING, LONG), "counts"),
+    required(MapType(STRING, DOUBLE), "timings_s"),
+    optional(STRING, "metrics_json"),                      # job-specific stats (score distributions, ...)
+    required(STRING, "code_version"),
+    optional(STRING, "spark_version"),
+)

@@ -11,7 +11,6 @@ from pyspark.sql.types import ArrayType, StringType, StructField, StructType
 
 SAMPLE_ID = "sample_id"
 MESSAGES = "messages"
-ROLES = ("system", "user", "assistant")
 
 MESSAGE_TYPE = StructType([
     StructField("role", StringType(), True),
@@ -19,16 +18,6 @@ MESSAGE_TYPE = StructType([
 ])
 MESSAGES_TYPE = ArrayType(MESSAGE_TYPE, True)
 
-SFT_REQUIRED = StructType([
-    StructField(SAMPLE_ID, StringType(), False),
-    StructField(MESSAGES, MESSAGES_TYPE, True),
-])
-
-# Quarantine reasons of SFT ingest, besides the corpus ones (malformed_json,
-# not_an_object, bad_id, missing_id, duplicate_id) in schemas/quarantine.py.
-MISSING_MESSAGES = "missing_messages"   # neither messages nor prompt + response
-BAD_MESSAGES = "bad_messages"           # not a list of {role, content} with a known role and string content
-NO_RESPONSE = "no_response"             # no assistant turn with non-blank content
 
 
 def check_sft_schema(schema: StructType) -> None:

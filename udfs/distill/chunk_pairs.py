@@ -1,6 +1,6 @@
 """One (raw, expert) pair -> the refiner's training pairs, one per chunk (pure Python, no Spark).
 
-The prompts come from the refine job's own ``ChunkPrompter`` (udfs/refine/backends/chat.py),
+The prompts come from the refine job's own ``ChunkPrompter`` (udfs/generate/chunks.py),
 built with the settings of the refine backend the refiner will run under, so a
 training prompt is byte for byte what the refiner reads at inference. Each
 chunk's target is the part of the document's distilled program that falls in
@@ -9,17 +9,16 @@ the chunk's lines (``remove_lines`` clipped to them), or ``keep_all()``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
-from lakerefine.conf.settings import Settings
-from lakerefine.schemas.refiner_sft import ACCEPTED, PROGRAM_TOO_LONG, REJECTED
-from lakerefine.udfs.models.assets import load_tokenizer
+from lakerefine.schemas.vocab import ACCEPTED, ERROR, PROGRAM_TOO_LONG, REJECTED
+from lakerefine.udfs.generate.chunks import ChunkPrompter
 from lakerefine.udfs.program.calls import Call, KeepAll, RemoveLines, RemoveStr, format_program
-from lakerefine.udfs.program.distiller import DistillConfig, Distillation, distill
+from lakerefine.udfs.program.distiller import Distillation, DistillConfig, distill
 from lakerefine.udfs.program.lines import count_lines
-from lakerefine.udfs.refine.backends.chat import ChunkPrompter
 
 KEEP_ALL = format_program([KeepAll()])
+MAX_ERROR_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -50,28 +49,6 @@ class ChunkPair:
     program_tokens: int
 
 
-def render_spec(settings: Settings) -> RenderSpec:
-    lm = getattr(settings.refine, settings.distill.render_as)
-    distill_settings = settings.distill
-    return RenderSpec(
-        tokenizer_path=distill_settings.tokenizer_path or settings.train_refiner.base_model,
-        render_as=distill_settings.render_as,
-        prompt=lm.prompt,
-        chunk_tokens=lm.chunk_tokens,
-        max_line_chars=settings.refine.max_line_chars,
-        max_program_tokens=lm.max_new_tokens,
-        rules=DistillConfig(max_rewrite_chars=distill_settings.max_rewrite_chars,
-                            min_deleted_chars=distill_settings.min_deleted_chars,
-                            min_expressed_fraction=distill_settings.min_expressed_fraction,
-                            allow_empty_expert=distill_settings.allow_empty_expert,
-                            max_line_chars=settings.refine.max_line_chars))
-
-
-def refine_prompter(spec: RenderSpec) -> ChunkPrompter:
-    """The prompter the refine job's LM backends build, on the trained model's tokenizer."""
-    return ChunkPrompter(load_tokenizer(spec.tokenizer_path), spec.prompt, spec.chunk_tokens, spec.max_line_chars)
-
-
 def chunk_pairs(raw: str, expert: str, prompter: ChunkPrompter,
                 spec: RenderSpec) -> tuple[Distillation, list[ChunkPair]]:
     """The document's distillation and one training pair per chunk of its numbered lines."""
@@ -79,7 +56,7 @@ def chunk_pairs(raw: str, expert: str, prompter: ChunkPrompter,
     prompts = prompter.prompts(raw, None)
     ends = [p.first_line - 1 for p in prompts[1:]] + [count_lines(raw)]
     pairs = []
-    for index, (prompt, last_line) in enumerate(zip(prompts, ends)):
+    for index, (prompt, last_line) in enumerate(zip(prompts, ends, strict=True)):
         calls = list(calls_in_lines(distillation.calls, prompt.first_line, last_line))
         program = format_program(calls) if calls else KEEP_ALL
         program_tokens = prompter.count_tokens(program)
@@ -103,3 +80,27 @@ def calls_in_lines(calls: Iterable[Call], first_line: int, last_line: int) -> It
         elif isinstance(call, RemoveStr):
             if first_line <= call.line <= last_line:
                 yield call
+
+
+DOCUMENT_STATS = ("deleted_chars", "expressed_chars", "inexpressible_chars", "expressed_fraction",
+                  "inserted_chars", "replaced_chars", "longest_rewrite", "exact")
+
+
+def sample_id(doc_id: str, chunk_index: int) -> str:
+    return f"{doc_id}#{chunk_index}"
+
+
+def distill_rows(doc_id: str, raw: str, expert: str, prompter: ChunkPrompter, spec: RenderSpec) -> list[dict]:
+    """The refiner_sft fields of one pair's chunks (one error row if the pair cannot be handled)."""
+    error = None
+    try:
+        distillation, pairs = chunk_pairs(raw, expert, prompter, spec)
+        stats = {name: getattr(distillation, name) for name in DOCUMENT_STATS}
+        if not pairs:
+            raise ValueError("the raw text renders to no lines")
+    except Exception as err:
+        error = f"{type(err).__name__}: {err}"[:MAX_ERROR_CHARS]
+        pairs = [ChunkPair(0, 1, 1, 0, "", "", 0, REJECTED, ERROR, 0, 0)]
+        stats = {name: 0 for name in DOCUMENT_STATS} | {"expressed_fraction": 0.0, "exact": False}
+    return [{"sample_id": sample_id(doc_id, pair.chunk_index), "doc_id": doc_id, **asdict(pair),
+             "error": error, **stats} for pair in pairs]

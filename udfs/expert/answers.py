@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lakerefine.udfs.program.distiller import REWRITE_TOO_LONG, DistillConfig, distill
+from lakerefine.schemas.vocab import EMPTY_OUTPUT, MULTIPLE_SECTIONS, NO_SECTION, REWRITE_TOO_LONG, UNTERMINATED_SECTION
+from lakerefine.udfs.program.distiller import DistillConfig, distill
 
 OPEN, CLOSE = "[doc]", "[/doc]"
 
-# Why an answer is rejected.
-NO_SECTION = "no_section"                       # no [doc] in the answer (or no answer at all)
-UNTERMINATED_SECTION = "unterminated_section"   # [doc] without [/doc]: usually cut by max_new_tokens
-MULTIPLE_SECTIONS = "multiple_sections"         # ambiguous: which one is the document?
-EMPTY_OUTPUT = "empty_output"                   # an empty section, unless expert.allow_empty
-# and REWRITE_TOO_LONG (the distiller's reason): a rewritten region of max_rewrite_chars or more
+# Why an answer is rejected (schemas/vocab.py): NO_SECTION, UNTERMINATED_SECTION, MULTIPLE_SECTIONS,
+# EMPTY_OUTPUT, and the distiller's REWRITE_TOO_LONG (a rewritten region of max_rewrite_chars or more).
 
 
 @dataclass(frozen=True)

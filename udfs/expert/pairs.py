@@ -8,20 +8,47 @@ fails a check, kept cut for audit) or ``accepted``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
-from lakerefine.conf.settings import ExpertSettings
-from lakerefine.schemas.expert_pairs import ACCEPTED, ERROR, REJECTED, SKIPPED
-from lakerefine.udfs.refine.prompts import fill_prompt
+from lakerefine.schemas.vocab import (
+    ACCEPTED,
+    BACKEND_ERROR,
+    CONTAINS_MARKERS,
+    ERROR,
+    MALFORMED_REPLY,
+    NULL_TEXT,
+    REJECTED,
+    SKIPPED,
+    TOO_LONG,
+)
+from lakerefine.udfs.expert.answers import CLOSE, OPEN, check_expert_text, parse_section
+from lakerefine.udfs.generate.base import Reply
+from lakerefine.udfs.generate.prompts import fill_prompt
 
-from .answers import CLOSE, OPEN, check_expert_text, parse_section
-from .backend import BACKEND_ERROR, MALFORMED_REPLY, ExpertBackend, ExpertReply
-
-# Why a document is not sent to the expert.
-NULL_TEXT = "null_text"
-TOO_LONG = "too_long"                   # over expert.max_doc_chars
-CONTAINS_MARKERS = "contains_markers"   # the text holds [doc] or [/doc]: its answer could not be parsed
+if TYPE_CHECKING:
+    from lakerefine.conf.settings import ExpertSettings
 
 MAX_DETAIL_CHARS = 500
+
+
+@dataclass(frozen=True)
+class AnswerRules:
+    """What the expert stage accepts: the settings the kernel needs, no more."""
+
+    max_doc_chars: int          # longer documents are not sent (TOO_LONG)
+    max_rewrite_chars: int      # an answer rewriting this much is rejected
+    allow_empty: bool           # an empty section is accepted
+    max_answer_chars: int       # a rejected answer is kept cut to this
+
+    @classmethod
+    def of(cls, settings: ExpertSettings) -> AnswerRules:
+        return cls(settings.max_doc_chars, settings.max_rewrite_chars, settings.allow_empty, settings.max_answer_chars)
+
+
+class Answerer(Protocol):
+    name: str
+
+    def answer(self, prompts: list[str]) -> list[Reply]: ...
 
 
 @dataclass(frozen=True)
@@ -51,19 +78,18 @@ class PairOutcome:
     attempts: int = 0
 
 
-def ask_expert(docs: list[SampledDoc], backend: ExpertBackend, template: str,
-               settings: ExpertSettings) -> list[PairOutcome]:
+def ask_expert(docs: list[SampledDoc], backend: Answerer, template: str, rules: AnswerRules) -> list[PairOutcome]:
     """One outcome per document, in order."""
     outcomes: dict[int, PairOutcome] = {}
     asked: list[int] = []
     for i, doc in enumerate(docs):
-        reason = skip_reason(doc.text, settings.max_doc_chars)
+        reason = skip_reason(doc.text, rules.max_doc_chars)
         if reason:
             outcomes[i] = PairOutcome(doc.doc_id, doc.stratum, doc.text, SKIPPED, reason)
         else:
             asked.append(i)
-    for i, reply in zip(asked, _replies(backend, [fill_prompt(template, docs[i].text) for i in asked])):
-        outcomes[i] = judge(docs[i], reply, settings)
+    for i, reply in zip(asked, _replies(backend, [fill_prompt(template, docs[i].text) for i in asked]), strict=True):
+        outcomes[i] = judge(docs[i], reply, rules)
     return [outcomes[i] for i in range(len(docs))]
 
 
@@ -77,7 +103,7 @@ def skip_reason(text: str | None, max_doc_chars: int) -> str | None:
     return None
 
 
-def judge(doc: SampledDoc, reply: ExpertReply, settings: ExpertSettings) -> PairOutcome:
+def judge(doc: SampledDoc, reply: Reply, rules: AnswerRules) -> PairOutcome:
     """What the reply is worth for this document."""
     outcome = PairOutcome(doc.doc_id, doc.stratum, doc.text, ERROR, latency_s=reply.latency_s,
                           attempts=reply.attempts)
@@ -88,19 +114,19 @@ def judge(doc: SampledDoc, reply: ExpertReply, settings: ExpertSettings) -> Pair
     parsed = parse_section(reply.text)
     if parsed.text is None:
         outcome.status, outcome.reason = REJECTED, parsed.reason
-        outcome.answer = reply.text[:settings.max_answer_chars]
+        outcome.answer = reply.text[:rules.max_answer_chars]
         return outcome
-    check = check_expert_text(doc.text, parsed.text, settings.max_rewrite_chars, settings.allow_empty)
+    check = check_expert_text(doc.text, parsed.text, rules.max_rewrite_chars, rules.allow_empty)
     outcome.expert = parsed.text
     outcome.status = ACCEPTED if check.reason is None else REJECTED
     outcome.reason, outcome.detail = check.reason, check.detail
-    outcome.answer = None if check.reason is None else reply.text[:settings.max_answer_chars]
+    outcome.answer = None if check.reason is None else reply.text[:rules.max_answer_chars]
     outcome.deleted_chars, outcome.inserted_chars = check.deleted_chars, check.inserted_chars
     outcome.replaced_chars, outcome.longest_rewrite = check.replaced_chars, check.longest_rewrite
     return outcome
 
 
-def _replies(backend: ExpertBackend, prompts: list[str]) -> list[ExpertReply]:
+def _replies(backend: Answerer, prompts: list[str]) -> list[Reply]:
     """The backend's replies; if it breaks its promise and raises, every prompt gets the error."""
     if not prompts:
         return []
@@ -111,4 +137,4 @@ def _replies(backend: ExpertBackend, prompts: list[str]) -> list[ExpertReply]:
         return replies
     except Exception as err:
         message = f"{type(err).__name__}: {err}"[:MAX_DETAIL_CHARS]
-        return [ExpertReply.failed(BACKEND_ERROR, message, 0.0, attempts=1) for _ in prompts]
+        return [Reply.failed(BACKEND_ERROR, message, 0.0, attempts=1) for _ in prompts]

@@ -13,8 +13,7 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from lakerefine.conf.settings import ExpertSettings
-
-from .quotas import allocate
+from lakerefine.udfs.expert.quotas import allocate
 
 NULL_GROUP = "\x00null"   # the group of rows whose stratify column is null
 HASH_BITS = 53

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from lakerefine.schemas import quarantine as Q
+from lakerefine.schemas import vocab as Q
+from lakerefine.schemas.vocab import CONTENT_HASH
 
-CONTENT_HASH = "content_hash"                 # the id source of a record whose id is a hash of its content
 CORPUS_ID_FIELDS = ("doc_id", "id")           # where an id is looked for when ingest.id_column is null
 CORPUS_COLUMNS = ("doc_id", "text", "ingest_run_id")   # names the corpus table uses itself
 RENAMED_PREFIX = "source_"
@@ -35,20 +36,14 @@ def content_id(text: str) -> str:
 
 @dataclass(frozen=True)
 class Checked:
-    doc_id: str | None
-    text: str | None
-    extras_json: str | None     # the record's other fields, as a JSON object
-    reason: str | None          # None: accepted
+    """A record checked: its id and value (a document's text, a conversation's JSON), or why not."""
+
+    id: str | None
+    value: str | None
+    extras_json: str | None        # the record's other fields, as a JSON object
+    reason: str | None             # None: accepted
     detail: str | None = None
     id_source: str | None = None   # the field the id came from, or CONTENT_HASH
-
-    @property
-    def record_id(self) -> str | None:
-        return self.doc_id
-
-    @property
-    def value(self) -> str | None:
-        return self.text
 
 
 def check_text(text: Any) -> tuple[str | None, str | None]:
@@ -76,14 +71,15 @@ def check_id(value: Any, text: str, missing_id: str) -> tuple[str | None, str | 
     return doc_id, None, None
 
 
-def check_json_line(line: str, id_column: str | None, text_column: str, missing_id: str) -> Checked:
+def check_json_line(line: str, check: Callable[[dict[str, Any]], Checked]) -> Checked:
+    """A line of JSONL through ``check`` (a record kernel), or why it is not a record."""
     try:
         record = json.loads(line)
     except (json.JSONDecodeError, RecursionError) as err:
         return Checked(None, None, None, Q.MALFORMED_JSON, str(err)[:200])
     if not isinstance(record, dict):
         return Checked(None, None, None, Q.NOT_AN_OBJECT, f"line is a JSON {type(record).__name__}")
-    return check_record(record, id_column, text_column, missing_id)
+    return check(record)
 
 
 def check_record(record: dict[str, Any], id_column: str | None, text_column: str,

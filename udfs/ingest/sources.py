@@ -1,4 +1,5 @@
-"""Read an input path into checked records: JSONL (plain, .gz, .zst), Parquet, or a folder of .txt.
+"""Read an input path into checked records: JSONL (plain, .gz, .zst), Parquet, or a folder of .txt;
+SFT JSONL too.
 
 Every reader returns the same columns (``CHECKED_COLUMNS``): a record is either
 accepted (``reason`` null, ``doc_id`` and ``text`` set, other fields in ``extras_json``)
@@ -6,20 +7,25 @@ or carries the reason it must be quarantined.
 """
 from __future__ import annotations
 
-import io
+from functools import partial
 from pathlib import Path
-from typing import Iterator
 
-import pandas as pd
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import LongType, StringType, StructField, StructType
 
-from lakerefine.conf.settings import IngestSettings
-from lakerefine.schemas import quarantine as Q
+from lakerefine.conf.settings import IngestSettings, IngestSftSettings
+from lakerefine.schemas import vocab as Q
+from lakerefine.schemas.vocab import CONTENT_HASH
 from lakerefine.udfs.ingest.records import (
-    CONTENT_HASH, CORPUS_COLUMNS, CORPUS_ID_FIELDS, RENAMED_PREFIX, check_json_line,
+    CORPUS_COLUMNS,
+    CORPUS_ID_FIELDS,
+    RENAMED_PREFIX,
+    check_json_line,
+    check_record,
 )
+from lakerefine.udfs.ingest.sft_records import check_sft_record
+from lakerefine.udfs.ingest.udf import check_lines_udf, zst_lines_udf
 
 
 def checked_schema(value_column: str) -> StructType:
@@ -40,6 +46,8 @@ def checked_schema(value_column: str) -> StructType:
 
 
 CHECKED_SCHEMA = checked_schema("text")
+CHECKED_SFT_SCHEMA = checked_schema("messages_json")
+ZST_LINES = StructType([StructField("source_file", StringType(), True), StructField("line", StringType(), True)])
 CHECKED_COLUMNS = [f.name for f in CHECKED_SCHEMA.fields]
 FORMATS = ("jsonl", "parquet", "txt")
 
@@ -86,7 +94,7 @@ def jsonl_lines(spark: SparkSession, path: str) -> DataFrame:
                                                    F.col("value").alias("line")))
     if zst:
         parts.append(spark.read.format("binaryFile").load(zst)
-                     .mapInPandas(_zst_lines, "source_file string, line string")
+                     .mapInPandas(zst_lines_udf(ZST_LINES), ZST_LINES)
                      .select("source_file", F.lit(0).cast("long").alias("block_start"),
                              F.monotonically_increasing_id().alias("seq"), "line"))
     lines = parts[0]
@@ -95,44 +103,21 @@ def jsonl_lines(spark: SparkSession, path: str) -> DataFrame:
     return lines.where(F.trim("line") != "")
 
 
-def checked_frame(lines: pd.DataFrame, limit: int, checked: list, value_column: str) -> pd.DataFrame:
-    """A batch of ``jsonl_lines`` and their check results (``checked[i]`` for line i) as checked
-    rows: where it came from, the record cut to ``limit`` characters, its id (``doc_id``), its
-    value (``value_column``, only when accepted), other fields, reason and detail."""
-    return pd.DataFrame({
-        "source_file": lines["source_file"],
-        "block_start": lines["block_start"],
-        "seq": lines["seq"],
-        "record": [line[:limit] for line in lines["line"]],
-        "doc_id": [c.record_id for c in checked],
-        value_column: [c.value if c.reason is None else None for c in checked],
-        "extras_json": [c.extras_json for c in checked],
-        "reason": [c.reason for c in checked],
-        "detail": [c.detail for c in checked],
-        "id_source": [c.id_source for c in checked],
-    })
-
-
-def _zst_lines(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-    import zstandard
-
-    for batch in batches:
-        for path, content in zip(batch["path"], batch["content"]):
-            reader = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(content))
-            text = io.TextIOWrapper(reader, encoding="utf-8", errors="replace", newline="\n")
-            yield pd.DataFrame({"source_file": path, "line": [line.rstrip("\n") for line in text]})
-
-
 def _read_jsonl(spark: SparkSession, path: str, settings: IngestSettings) -> DataFrame:
-    id_column, text_column, missing_id = settings.id_column, settings.text_column, settings.missing_id
-    limit = settings.max_record_chars_in_quarantine
+    check = partial(check_json_line, check=partial(check_record, id_column=settings.id_column,
+                                                   text_column=settings.text_column, missing_id=settings.missing_id))
+    return jsonl_lines(spark, path).mapInPandas(
+        check_lines_udf(check, CHECKED_SCHEMA, "text", settings.max_record_chars_in_quarantine), CHECKED_SCHEMA)
 
-    def check(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        for batch in batches:
-            checked = [check_json_line(line, id_column, text_column, missing_id) for line in batch["line"]]
-            yield checked_frame(batch, limit, checked, value_column="text")
 
-    return jsonl_lines(spark, path).mapInPandas(check, CHECKED_SCHEMA)
+def read_sft_checked(spark: SparkSession, path: str, settings: IngestSftSettings) -> DataFrame:
+    """Every non-blank line of the SFT JSONL file(s) at ``path``, checked (``CHECKED_SFT_SCHEMA``;
+    the id column is called doc_id here, as the shared quarantine table has it)."""
+    check = partial(check_json_line, check=partial(check_sft_record, id_column=settings.id_column,
+                                                   missing_id=settings.missing_id))
+    return jsonl_lines(spark, path).mapInPandas(
+        check_lines_udf(check, CHECKED_SFT_SCHEMA, "messages_json", settings.max_record_chars_in_quarantine),
+        CHECKED_SFT_SCHEMA)
 
 
 # -- Parquet and text -------------------------------------------------------------------------

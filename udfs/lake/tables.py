@@ -6,13 +6,15 @@ Every write goes through Delta's API and carries run metadata in the commit
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
 from lakerefine.conf.identifiers import check_table_name, is_path
@@ -30,7 +32,7 @@ class TableRef:
     path: str | None
 
     @classmethod
-    def resolve(cls, table: str, settings: TableSettings) -> "TableRef":
+    def resolve(cls, table: str, settings: TableSettings) -> TableRef:
         check_table_name(table)
         if is_path(table):
             return cls(name=table, path=_absolute(table))
@@ -59,6 +61,10 @@ class TableRef:
         if version is not None:
             reader = reader.option("versionAsOf", version)
         return reader.load(self.path) if self.path else reader.table(self.name)
+
+    def run_rows(self, spark: SparkSession, run_id: str) -> DataFrame:
+        """One run's rows of a table with a run_id column (partition-pruned where partitioned by it)."""
+        return self.read(spark).where(F.col("run_id") == F.lit(run_id))
 
     def version(self, spark: SparkSession) -> int | None:
         if not self.exists(spark):
@@ -91,6 +97,20 @@ class TableRef:
         the step without computing ``df``; concurrent writers of one step conflict, one fails."""
         self.write(df, "append", metadata=metadata, txnAppId=app_id, txnVersion=str(step))
 
+    def insert_new(self, rows: DataFrame, keys: tuple[str, ...], metadata: dict[str, Any],
+                   pinned: dict[str, str] | None = None) -> None:
+        """Insert the rows whose ``keys`` are not in the table yet: one insert-only MERGE commit.
+        ``pinned`` (column -> value) narrows the target to the rows that can match, e.g. one
+        run's partition."""
+        spark = rows.sparkSession
+        match = F.lit(True)
+        for column, value in (pinned or {}).items():
+            match = match & (F.col(f"t.{column}") == F.lit(value))
+        for key in keys:
+            match = match & (F.col(f"t.{key}") == F.col(f"s.{key}"))
+        with commit_metadata_for(spark, metadata):
+            self.delta(spark).alias("t").merge(rows.alias("s"), match).whenNotMatchedInsertAll().execute()
+
     def commit_version_of(self, spark: SparkSession, run_id: str) -> int | None:
         """The newest version whose commit metadata names ``run_id``.
 
@@ -107,6 +127,18 @@ class TableRef:
             if len(rows) < window:
                 return None
             window *= 8
+
+
+def count_by(rows: DataFrame, column: str) -> dict[str, int]:
+    """How many rows have each non-null value of ``column``."""
+    return {r[column]: int(r["count"]) for r in rows.where(F.col(column).isNotNull()).groupBy(column).count().collect()}
+
+
+def with_constants(rows: DataFrame, schema: StructType, constants: dict[str, Any]) -> DataFrame:
+    """``rows`` in ``schema``'s column order, each column named in ``constants`` set to that one
+    value (cast to the schema's type): the run's own columns of an output table."""
+    return rows.select(*(F.lit(constants[f.name]).cast(f.dataType).alias(f.name) if f.name in constants
+                         else F.col(f.name) for f in schema.fields))
 
 
 def commit_metadata(metadata: dict[str, Any]) -> str:

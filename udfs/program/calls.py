@@ -3,7 +3,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Union
+
+from lakerefine.schemas.vocab import (  # noqa: F401  (the reasons, importable from here too)
+    BAD_ARITY,
+    BAD_TYPE,
+    CALL_REJECTIONS,
+    MALFORMED,
+    NOT_FOUND,
+    NOT_UNIQUE,
+    OUT_OF_RANGE,
+    UNKNOWN_FUNCTION,
+)
 
 
 @dataclass(frozen=True)
@@ -27,17 +37,10 @@ class KeepAll:
     """No change."""
 
 
-Call = Union[RemoveLines, RemoveStr, KeepAll]
+Call = RemoveLines | RemoveStr | KeepAll
 
-# Why a call was rejected. The parser gives the first four, the executor the rest.
-UNKNOWN_FUNCTION = "unknown_function"
-BAD_ARITY = "bad_arity"
-BAD_TYPE = "bad_type"
-MALFORMED = "malformed"
-OUT_OF_RANGE = "out_of_range"
-NOT_FOUND = "not_found"
-NOT_UNIQUE = "not_unique"
-REASONS = (UNKNOWN_FUNCTION, BAD_ARITY, BAD_TYPE, MALFORMED, OUT_OF_RANGE, NOT_FOUND, NOT_UNIQUE)
+# Why a call was rejected (schemas/vocab.py): the parser gives the first four, the executor the rest.
+REASONS = CALL_REJECTIONS
 
 
 @dataclass(frozen=True)

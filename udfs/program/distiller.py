@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
+
+from lakerefine.schemas.vocab import (  # noqa: F401  (why a pair is discarded)
+    EMPTY_EXPERT,
+    EMPTY_RAW,
+    MOSTLY_INEXPRESSIBLE,
+    REWRITE_TOO_LONG,
+    TOO_FEW_DELETIONS,
+)
 
 from .calls import Call, RemoveLines, RemoveStr, format_program
 from .diff import DELETE, INSERT, Edit, diff_edits
 from .executor import delete_spans, execute, find_unique
 from .lines import DEFAULT_MAX_LINE_CHARS, LineIndex
-
-EMPTY_RAW = "empty_raw"
-EMPTY_EXPERT = "empty_expert"
-REWRITE_TOO_LONG = "rewrite_too_long"
-TOO_FEW_DELETIONS = "too_few_deletions"
-MOSTLY_INEXPRESSIBLE = "mostly_inexpressible"
 
 # Edits closer than this many equal characters are one rewritten region.
 REGION_GAP = 4
@@ -143,7 +146,7 @@ def _join_fragments(raw: str, lines: LineIndex, deleted: bytearray) -> None:
         for _ in range(MAX_JOIN_PASSES):
             runs = [run.span() for run in _DELETED_RUN.finditer(deleted, start, end)]
             joined_until = -1
-            for (start1, end1), (start2, end2) in zip(runs, runs[1:]):
+            for (start1, end1), (start2, end2) in pairwise(runs):
                 if start1 < joined_until:
                     continue  # already changed in this pass
                 kept = start2 - end1

@@ -10,16 +10,20 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from lakerefine.schemas.vocab import EMPTIED, PROGRAM_REJECTED, REFINED, UNCHANGED  # noqa: F401  (the statuses)
+
 from .calls import (
-    NOT_FOUND, NOT_UNIQUE, OUT_OF_RANGE, Call, KeepAll, Rejection, RemoveLines, format_call,
+    NOT_FOUND,
+    NOT_UNIQUE,
+    OUT_OF_RANGE,
+    Call,
+    KeepAll,
+    Rejection,
+    RemoveLines,
+    format_call,
 )
 from .lines import DEFAULT_MAX_LINE_CHARS, LineIndex, count_lines
 from .parser import ParsedProgram, parse_program
-
-REFINED = "refined"
-UNCHANGED = "unchanged"
-EMPTIED = "emptied"
-PROGRAM_REJECTED = "program_rejected"
 
 # The whole program is rejected when more than this many calls were rejected...
 DEFAULT_MAX_REJECTED_CALLS = 10

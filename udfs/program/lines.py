@@ -47,7 +47,7 @@ class LineIndex:
     def of(cls, text: str) -> LineIndex:
         lengths = [len(line) for line in split_lines(text)]
         starts = [0, *accumulate(length + 1 for length in lengths)][: len(lengths)]
-        ends = [start + length for start, length in zip(starts, lengths)]
+        ends = [start + length for start, length in zip(starts, lengths, strict=True)]
         return cls(tuple(starts), tuple(ends), len(text))
 
     @property

@@ -18,10 +18,18 @@ import re
 from dataclasses import dataclass, field
 
 from .calls import (
-    BAD_ARITY, BAD_TYPE, MALFORMED, UNKNOWN_FUNCTION,
-    Call, KeepAll, Rejection, RemoveLines, RemoveStr, format_program,
+    BAD_ARITY,
+    BAD_TYPE,
+    MALFORMED,
+    UNKNOWN_FUNCTION,
+    Call,
+    KeepAll,
+    Rejection,
+    RemoveLines,
+    RemoveStr,
+    format_program,
 )
-from .literals import OK, TRUNCATED, UNTERMINATED, BAD_ESCAPE, scan_string
+from .literals import BAD_ESCAPE, OK, TRUNCATED, UNTERMINATED, scan_string
 
 __all__ = ["ParsedProgram", "parse_program", "format_program"]
 

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from lakerefine.conf.settings import RefineSettings
+from lakerefine.schemas.vocab import ERROR, SKIPPED_NULL, SKIPPED_TOO_LARGE
 from lakerefine.udfs.program.executor import Execution, execute
 from lakerefine.udfs.program.lines import count_lines
+from lakerefine.udfs.refine.backends.base import ProgramBackend, Prompt
 
-from .backends.base import ProgramBackend, Prompt
-from .statuses import ERROR, SKIPPED_NULL, SKIPPED_TOO_LARGE
+if TYPE_CHECKING:
+    from lakerefine.conf.settings import RefineSettings
 
 MAX_ERROR_CHARS = 2000
 
@@ -28,6 +30,20 @@ class Document:
     doc_id: str
     text: str | None
     source: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentLimits:
+    """What the pipeline needs of the refine settings."""
+
+    max_doc_chars: int          # over this: refined in chunks, or skipped
+    oversize: str               # chunk | skip
+    max_rejected_calls: int     # more rejected calls reject the whole program
+    max_line_chars: int         # lines are shown cut here; remove_str may only touch the shown part
+
+    @classmethod
+    def of(cls, settings: RefineSettings) -> DocumentLimits:
+        return cls(settings.max_doc_chars, settings.oversize, settings.max_rejected_calls, settings.max_line_chars)
 
 
 @dataclass
@@ -51,13 +67,12 @@ class Outcome:
     error: str | None = None
 
 
-def refine_documents(documents: list[Document], backend: ProgramBackend,
-                     settings: RefineSettings) -> list[Outcome]:
+def refine_documents(documents: list[Document], backend: ProgramBackend, limits: DocumentLimits) -> list[Outcome]:
     """One outcome per document, in order."""
     outcomes: dict[int, Outcome] = {}
     planned: dict[int, list[Prompt]] = {}
     for i, doc in enumerate(documents):
-        skipped = skip_reason(doc.text, settings)
+        skipped = skip_reason(doc.text, limits)
         if skipped:
             outcomes[i] = kept(doc, skipped)
             continue
@@ -72,8 +87,8 @@ def refine_documents(documents: list[Document], backend: ProgramBackend,
             continue
         program = "\n".join(programs)
         try:
-            execution = execute(doc.text, program, max_rejected_calls=settings.max_rejected_calls,
-                                max_line_chars=settings.max_line_chars)
+            execution = execute(doc.text, program, max_rejected_calls=limits.max_rejected_calls,
+                                max_line_chars=limits.max_line_chars)
         except Exception as err:
             outcomes[i] = kept(doc, ERROR, program=program, error=describe(err), prompts=len(planned[i]))
             continue
@@ -81,10 +96,10 @@ def refine_documents(documents: list[Document], backend: ProgramBackend,
     return [outcomes[i] for i in range(len(documents))]
 
 
-def skip_reason(text: str | None, settings: RefineSettings) -> str | None:
+def skip_reason(text: str | None, limits: DocumentLimits) -> str | None:
     if not text:
         return SKIPPED_NULL
-    if len(text) > settings.max_doc_chars and settings.oversize == "skip":
+    if len(text) > limits.max_doc_chars and limits.oversize == "skip":
         return SKIPPED_TOO_LARGE
     return None
 

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from lakerefine.schemas.vocab import CARRIED, DELETED
 from lakerefine.udfs.lake.tables import TableRef
-
-from .statuses import CARRIED, DELETED
 
 NEW, CHANGED, UNCHANGED, GONE = "new", "changed", "unchanged", "deleted"
 

@@ -11,10 +11,9 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from lakerefine.schemas.refined import REFINE_RUN_ID
+from lakerefine.schemas.vocab import EDITED, EMPTIED
 from lakerefine.udfs.lake.runs import Run
 from lakerefine.udfs.lake.tables import TableRef, commit_metadata_for
-
-from .statuses import EDITED, EMPTIED
 
 DELETE_FLAG = "_delete"
 

@@ -2,22 +2,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
+from lakerefine.schemas.vocab import DELETED, EMPTIED, REFINE_STATUSES
 from lakerefine.udfs.lake.tables import TableRef
 
-from .audit import run_rows
-from .statuses import DELETED, EMPTIED, STATUSES
 
-
-@dataclass
-class StatusTotals:
-    docs: int = 0
-    chars_in: int = 0
-    chars_out: int = 0
-    calls_rejected: int = 0
+class StatusTotals(NamedTuple):
+    docs: int
+    chars_in: int
+    chars_out: int
+    calls_rejected: int
 
 
 @dataclass
@@ -37,7 +35,7 @@ class RunTotals:
         return sum(t.chars_in - t.chars_out for t in self.by_status.values())
 
     def docs_out(self, drop_emptied: bool) -> int:
-        dropped = self.by_status.get(EMPTIED, StatusTotals()).docs if drop_emptied else 0
+        dropped = self.by_status[EMPTIED].docs if drop_emptied and EMPTIED in self.by_status else 0
         return self.docs_in - dropped
 
     def as_counts(self) -> dict[str, int]:
@@ -49,28 +47,19 @@ class RunTotals:
 
 
 def run_totals(spark: SparkSession, edits: TableRef, run_id: str) -> RunTotals:
-    rows = (run_rows(spark, edits, run_id).groupBy("status")
+    rows = (edits.run_rows(spark, run_id).groupBy("status")
             .agg(F.count("*").alias("docs"), F.sum("chars_in").alias("chars_in"),
                  F.sum("chars_out").alias("chars_out"), F.sum("calls_rejected").alias("calls_rejected"))
             .collect())
     found = {r.status: StatusTotals(r.docs, r.chars_in or 0, r.chars_out or 0, r.calls_rejected or 0) for r in rows}
-    order = [s for s in STATUSES if s in found] + sorted(s for s in found if s not in STATUSES)
+    order = [s for s in REFINE_STATUSES if s in found] + sorted(s for s in found if s not in REFINE_STATUSES)
     return RunTotals({s: found[s] for s in order})
 
 
-def format_summary(run_id: str, mode: str, totals: RunTotals, drop_emptied: bool,
-                   tables: dict[str, str]) -> str:
-    """The report the job prints: a table by status, the totals, and where every table is."""
-    lines = [f"refine {run_id} ({mode}): {totals.docs_in} documents in, "
-             f"{totals.docs_out(drop_emptied)} out; {totals.chars_removed:,} of {totals.chars_in:,} "
-             f"characters removed ({_share(totals.chars_removed, totals.chars_in)})",
-             f"  {'status':<18} {'docs':>9} {'chars in':>14} {'chars removed':>14} {'rejected calls':>15}"]
+def status_lines(totals: RunTotals) -> list[str]:
+    """A table of the run by status: documents, characters in and removed, rejected calls."""
+    lines = [f"{'status':<18} {'docs':>9} {'chars in':>14} {'chars removed':>14} {'rejected calls':>15}"]
     for status, t in totals.by_status.items():
-        lines.append(f"  {status:<18} {t.docs:>9,} {t.chars_in:>14,} {t.chars_in - t.chars_out:>14,} "
+        lines.append(f"{status:<18} {t.docs:>9,} {t.chars_in:>14,} {t.chars_in - t.chars_out:>14,} "
                      f"{t.calls_rejected:>15,}")
-    lines += [f"  {name}: {where}" for name, where in tables.items()]
-    return "\n".join(lines)
-
-
-def _share(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else "0%"
+    return lines

@@ -3,7 +3,7 @@
 Int64 lists (what torch's cross-entropy wants for labels), one row per sample,
 no padding (a collator pads per batch). Rows with an error are never exported;
 rows whose every label is -100 (``no_token_kept``) are dropped unless
-``token_clean.export_no_token_kept`` (training on them adds nothing but cost).
+``export.include_no_token_kept`` (training on them adds nothing but cost).
 Spark writes a folder of part files: ``datasets.Dataset.from_parquet("DIR/*.parquet")``
 or ``Dataset.from_json("DIR/*.json")``.
 """

@@ -70,4 +70,4 @@ def kth_largest(scores: np.ndarray, rank: int) -> tuple[float, int]:
 
 def _counts(values: np.ndarray) -> dict[int, int]:
     unique, counts = np.unique(values, return_counts=True)
-    return {int(v): int(n) for v, n in zip(unique, counts)}
+    return {int(v): int(n) for v, n in zip(unique, counts, strict=True)}

@@ -10,18 +10,16 @@ A token that is not scored is never kept by the first two rules.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 from pyspark.sql import DataFrame
 
-from lakerefine.schemas.token_masks import IGNORE_INDEX, MASK_FIELDS
-from lakerefine.udfs.tokens.selection import kept_by_threshold, mask_labels, per_sample_topk
-
-from .nullable import nullable
+from lakerefine.schemas.token_masks import MASK_FIELDS
+from lakerefine.schemas.vocab import IGNORE_INDEX
+from lakerefine.udfs.lake.batch_udf import map_batches
+from lakerefine.udfs.tokenclean.selection import kept_by_threshold, mask_labels, per_sample_topk
 
 Rule = Literal["threshold", "per_sample", "all"]
 
@@ -46,41 +44,19 @@ class KeepRule:
 
 def masked_samples(scored: DataFrame, rule: KeepRule) -> DataFrame:
     """``MASK_FIELDS`` for every scored row."""
-    return scored.mapInPandas(mask_batches_fn(rule), MASK_FIELDS)
+    return scored.mapInPandas(map_batches(lambda _, rows: [masked_row(row, rule) for row in rows], MASK_FIELDS),
+                              MASK_FIELDS)
 
 
-def mask_batches_fn(rule: KeepRule) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
-    def mask_batches(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        for batch in batches:
-            yield masked_frame(batch, rule)
-
-    return mask_batches
-
-
-def masked_frame(batch: pd.DataFrame, rule: KeepRule) -> pd.DataFrame:
-    labels_out, tokens, scored_tokens, kept_tokens = [], [], [], []
-    for labels, scores in zip(batch["labels"], batch["scores"]):
-        if labels is None:  # a sample with an error: nothing to mask
-            for column in (labels_out, tokens, scored_tokens, kept_tokens):
-                column.append(None)
-            continue
-        labels = np.asarray(labels, np.int32)
-        scores = np.asarray(scores, np.float32)
-        new_labels = mask_labels(labels, rule.keep_mask(labels, scores)).astype(np.int32)
-        labels_out.append(new_labels)
-        tokens.append(len(labels))
-        scored_tokens.append(int(np.count_nonzero(~np.isnan(scores))))
-        kept_tokens.append(int(np.count_nonzero(new_labels != IGNORE_INDEX)))
-    kept = pd.array(kept_tokens, dtype="Int32")
-    return pd.DataFrame({
-        "sample_id": batch["sample_id"],
-        "input_ids": batch["input_ids"],
-        "labels": labels_out,
-        "scores": [nullable(s) for s in batch["scores"]],
-        "tokens": pd.array(tokens, dtype="Int32"),
-        "scored_tokens": pd.array(scored_tokens, dtype="Int32"),
-        "kept_tokens": kept,
-        "truncated": batch["truncated"],
-        "no_token_kept": (kept == 0).astype("boolean"),
-        "error": batch["error"],
-    })
+def masked_row(row: dict[str, Any], rule: KeepRule) -> dict[str, Any]:
+    """A scored row with the rule applied: new labels, and how many tokens are scored and kept."""
+    out = {"sample_id": row["sample_id"], "input_ids": row["input_ids"], "scores": row["scores"],
+           "truncated": row["truncated"], "error": row["error"]}
+    if row["labels"] is None:  # a sample with an error: nothing to mask
+        return out
+    labels = np.asarray(row["labels"], np.int32)
+    scores = np.asarray([np.nan if s is None else s for s in row["scores"]], np.float32)
+    new_labels = mask_labels(labels, rule.keep_mask(labels, scores)).astype(np.int32)
+    kept = int(np.count_nonzero(new_labels != IGNORE_INDEX))
+    return {**out, "labels": new_labels, "tokens": len(labels), "kept_tokens": kept, "no_token_kept": kept == 0,
+            "scored_tokens": int(np.count_nonzero(~np.isnan(scores)))}

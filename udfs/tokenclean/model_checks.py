@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lakerefine.udfs.models.assets import load_tokenizer
+from lakerefine.udfs.generate.assets import load_tokenizer
 
 
 def check_model_dir(path: str, key: str) -> None:

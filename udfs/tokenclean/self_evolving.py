@@ -34,21 +34,22 @@ from pyspark.sql import functions as F
 
 from lakerefine.conf.settings import Settings
 from lakerefine.schemas.sft import check_sft_schema
-from lakerefine.schemas.token_masks import SELF_EVOLVING
+from lakerefine.schemas.vocab import SELF_EVOLVING
 from lakerefine.udfs.lake.runs import Run
 from lakerefine.udfs.lake.tables import TableRef
+from lakerefine.udfs.lake.versions import pin_input_version
+from lakerefine.udfs.tokenclean.masks import KeepRule, masked_samples
+from lakerefine.udfs.tokenclean.run import Cleaned, CleanTables, mask_rows
+from lakerefine.udfs.tokenclean.stats import mask_counts
+from lakerefine.udfs.tokenclean.threshold import global_selection
+from lakerefine.udfs.tokenclean.udf import scored_samples
+from lakerefine.udfs.train.lora import read_report, train_lora
+from lakerefine.udfs.train.rows import training_examples
 
-from .clean_table import CleanResult, CleanTables, latest_version, with_run_columns
-from .lora_training import read_report, train_lora
-from .masks import KeepRule, masked_samples
-from .score_udf import scored_samples
-from .stats import mask_counts
-from .threshold import global_selection
-from .training_data import training_examples
 
-
-class SimulatedKill(RuntimeError):
-    """Raised by ``token_clean.self_evolving.fail_after_rounds`` (tests of resumption)."""
+def after_round(committed: int) -> None:
+    """Called after each round this attempt finished. A test hook: tests replace it to stop a
+    run as if it were killed there."""
 
 
 def subset_index(rounds: int) -> Column:
@@ -60,7 +61,7 @@ class RunFolder:
     root: Path
 
     @classmethod
-    def of(cls, run_root: str, run_id: str) -> "RunFolder":
+    def of(cls, run_root: str, run_id: str) -> RunFolder:
         return cls(Path(run_root).resolve() / run_id)
 
     def model_dir(self, round_index: int) -> Path:
@@ -89,45 +90,42 @@ class RunFolder:
         return plan
 
 
-def self_evolving(spark: SparkSession, settings: Settings, tables: CleanTables, base: str, run: Run) -> CleanResult:
+def run_rounds(spark: SparkSession, settings: Settings, tables: CleanTables, run: Run) -> Cleaned:
     clean = settings.token_clean
-    rounds = clean.self_evolving.rounds
+    base, rounds = clean.base_model, clean.self_evolving.rounds
     folder = RunFolder.of(clean.self_evolving.run_root, run.run_id)
     with run.timed("prepare"):
-        plan = folder.pin_plan(run_plan(settings, tables, base, latest_version(spark, tables.input)))
-        version = plan["input_version"]
-        run.input_table, run.input_version, run.output_table = str(tables.input), version, str(tables.output)
+        plan = folder.pin_plan(run_plan(settings, tables, base, pin_input_version(spark, tables.input)))
+        run.read_input(tables.input, plan["input_version"])
         if tables.output.commit_version_of(spark, run.run_id) is not None:
-            return CleanResult(version, already_published=True)
-        sft = tables.input.read(spark, version)
+            return Cleaned(already_published=True)
+        sft = tables.input.read(spark, plan["input_version"])
         check_sft_schema(sft.schema)
         check_subsets_not_empty(sft, rounds)
-    run.metrics["run_folder"] = str(folder.root)
-    run.metrics["rounds"] = []
-    model = base
-    finished_now = 0
+    metrics: dict[str, Any] = {"run_folder": str(folder.root), "rounds": []}
+    outputs: dict[str, int] = {}
+    model, finished_now = base, 0
     for t in range(rounds):
         resumed = folder.finished(spark, t, run.run_id)
         if not resumed:
             with run.timed(f"round_{t}"):
-                part = sft.where(subset_index(rounds) == t)
-                write_round_masks(part, t, base, model, folder.masks(t), settings, run)
-                masks = folder.masks(t).read(spark)
-                train_lora(model, training_examples(masks), folder.model_dir(t), settings.training)
+                write_round_masks(sft.where(subset_index(rounds) == t), t, base, model, folder.masks(t), settings,
+                                  run)
+                train_lora(model, training_examples(folder.masks(t).read(spark)), folder.model_dir(t),
+                           settings.train_reference)
             finished_now += 1
+            after_round(finished_now)
         model = str(folder.model_dir(t))
-        run.metrics["rounds"].append(round_metrics(spark, folder, t, run.run_id, resumed))
-        run.other_outputs[str(folder.masks(t))] = folder.masks(t).commit_version_of(spark, run.run_id)
-        if clean.self_evolving.fail_after_rounds == finished_now and not resumed:
-            raise SimulatedKill(f"token_clean.self_evolving.fail_after_rounds={finished_now}: stopping as if killed")
-    run.metrics["final_model"] = model
+        metrics["rounds"].append(round_metrics(spark, folder, t, run.run_id, resumed))
+        outputs[str(folder.masks(t))] = folder.masks(t).commit_version_of(spark, run.run_id)
+    metrics["final_model"] = model
     with run.timed("publish"):
         rows = union_all([folder.masks(t).read(spark, folder.masks(t).commit_version_of(spark, run.run_id))
                           for t in range(rounds)])
         tables.output.write(rows, "overwrite", overwriteSchema="true", metadata=run.commit_metadata(
             mode=SELF_EVOLVING, keep=clean.keep, rounds=rounds, base_model=base, final_model=model,
             run_folder=str(folder.root)))
-    return CleanResult(version)
+    return Cleaned(metrics=metrics, other_outputs=outputs)
 
 
 def write_round_masks(part: DataFrame, t: int, base: str, model: str, table: TableRef, settings: Settings,
@@ -141,7 +139,7 @@ def write_round_masks(part: DataFrame, t: int, base: str, model: str, table: Tab
         threshold = global_selection(scored, clean.keep, clean.selection, clean.approx_accuracy).threshold
         rule = KeepRule("threshold", clean.keep, threshold)
     try:
-        rows = with_run_columns(masked_samples(scored, rule), run.run_id, SELF_EVOLVING, threshold, t)
+        rows = mask_rows(masked_samples(scored, rule), run, SELF_EVOLVING, threshold, t)
         table.write(rows, "overwrite", overwriteSchema="true",
                     metadata=run.commit_metadata(round=t, reference_model=None if t == 0 else model))
     finally:
@@ -159,7 +157,8 @@ def run_plan(settings: Settings, tables: CleanTables, base: str, input_version: 
     clean = settings.token_clean
     return {"input_table": str(tables.input), "input_version": input_version, "base_model": base,
             "rounds": clean.self_evolving.rounds, "keep": clean.keep, "selection": clean.selection,
-            "scoring": clean.scoring.model_dump(mode="json"), "training": settings.training.model_dump(mode="json")}
+            "scoring": clean.scoring.model_dump(mode="json"),
+            "training": settings.train_reference.model_dump(mode="json")}
 
 
 def check_subsets_not_empty(sft: DataFrame, rounds: int) -> None:

@@ -40,4 +40,6 @@ def score_metrics(masks: DataFrame, accuracy: int) -> dict[str, Any]:
 
 
 def _by_quantile(values: list[float] | None) -> dict[str, float] | None:
-    return None if values is None else {f"p{round(q * 100):02d}": float(v) for q, v in zip(QUANTILES, values)}
+    if values is None:
+        return None
+    return {f"p{round(q * 100):02d}": float(v) for q, v in zip(QUANTILES, values, strict=True)}

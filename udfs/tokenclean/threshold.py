@@ -16,16 +16,20 @@ tokens than ``int(M * keep)`` may stay (never fewer); the kept count is recorded
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
-import pandas as pd
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
+from pyspark.sql.types import LongType, StructField, StructType
 
-from .float_keys import LOW_BITS, find_rank, high_counts, key_to_float, low_counts
+from lakerefine.udfs.lake.batch_udf import map_batches
+from lakerefine.udfs.tokenclean.float_keys import LOW_BITS, find_rank, high_counts, key_to_float, low_counts
+
+HISTOGRAM = StructType([StructField("bucket", LongType(), False), StructField("n", LongType(), False)])
 
 
 @dataclass(frozen=True)
@@ -72,12 +76,12 @@ def approx_selection(scored: DataFrame, keep: float, accuracy: int) -> Selection
 
 def _histogram(scored: DataFrame, count: Callable[[np.ndarray], dict[int, int]]) -> dict[int, int]:
     """Counts per bucket over every score of the table: per Arrow batch in Python, summed by Spark."""
-    def batch_counts(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        for batch in batches:
-            arrays = [np.asarray(s, np.float32) for s in batch["scores"] if s is not None]
-            counts = count(np.concatenate(arrays)) if arrays else {}
-            yield pd.DataFrame({"bucket": list(counts), "n": list(counts.values())}, dtype="int64")
+    def batch_counts(_: Any, rows: list[dict[str, Any]]) -> list[dict[str, int]]:
+        arrays = [np.asarray([np.nan if s is None else s for s in row["scores"]], np.float32)
+                  for row in rows if row["scores"] is not None]
+        counts = count(np.concatenate(arrays)) if arrays else {}
+        return [{"bucket": bucket, "n": n} for bucket, n in counts.items()]
 
-    rows = (scored.select("scores").mapInPandas(batch_counts, "bucket long, n long")
+    rows = (scored.select("scores").mapInPandas(map_batches(batch_counts, HISTOGRAM), HISTOGRAM)
             .groupBy("bucket").agg(F.sum("n").alias("n")).collect())
     return {int(r.bucket): int(r.n) for r in rows}

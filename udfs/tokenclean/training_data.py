@@ -11,7 +11,7 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from .lora_training import Example
+from lakerefine.udfs.train.lora import Example
 
 
 def training_examples(rows: DataFrame) -> list[Example]:

@@ -1,4 +1,7 @@
-"""A refiner_sft row -> token ids and labels, with the loss on the program only.
+"""Training examples: token ids and labels (-100 outside the loss), padded into batches.
+
+``Example`` is what the LoRA loop trains on (token_masks rows); ``TrainingExample`` a
+refiner_sft row, with the loss on the program only:
 
 The prompt is tokenized exactly as the refine job's ``hf`` backend tokenizes it
 at inference (``add_special_tokens=False``: the chat template already holds
@@ -7,13 +10,14 @@ token, which is what makes generation stop. Prompt positions get label -100.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 from transformers import DataCollatorForSeq2Seq
 
-IGNORE = -100
+from lakerefine.schemas.vocab import IGNORE_INDEX
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class TrainingExample:
 
     def labels(self) -> np.ndarray:
         labels = self.input_ids.astype(np.int64)
-        labels[:self.prompt_tokens] = IGNORE
+        labels[:self.prompt_tokens] = IGNORE_INDEX
         return labels
 
 
@@ -61,4 +65,24 @@ def padding_collator(tokenizer) -> DataCollatorForSeq2Seq:
     tokenizer.padding_side = "right"
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
-    return DataCollatorForSeq2Seq(tokenizer, padding=True, label_pad_token_id=IGNORE)
+    return DataCollatorForSeq2Seq(tokenizer, padding=True, label_pad_token_id=IGNORE_INDEX)
+
+
+@dataclass(frozen=True)
+class Example:
+    input_ids: Sequence[int]
+    labels: Sequence[int]       # -100 where the token is not in the loss
+
+
+def padded(batch: Sequence[Example], pad_id: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """input_ids, attention_mask and labels of a batch, right-padded to its longest example."""
+    longest = max(len(e.input_ids) for e in batch)
+    input_ids = torch.full((len(batch), longest), pad_id, dtype=torch.long)
+    labels = torch.full((len(batch), longest), IGNORE_INDEX, dtype=torch.long)
+    attention_mask = torch.zeros((len(batch), longest), dtype=torch.long)
+    for row, example in enumerate(batch):
+        n = len(example.input_ids)
+        input_ids[row, :n] = torch.as_tensor(list(example.input_ids), dtype=torch.long)
+        labels[row, :n] = torch.as_tensor(list(example.labels), dtype=torch.long)
+        attention_mask[row, :n] = 1
+    return input_ids, attention_mask, labels

@@ -1,13 +1,16 @@
-"""Program backends: what writes a deletion program for a document (rules, hf, vllm).
+"""Program backends: what writes a deletion program for a document.
 
-``create_backend`` imports only the module of the backend a config names, so
-the optional vllm extra is needed only where ``refine.backend: vllm``.
+``rules.py`` adapts the rules program generator (udfs/rules/); ``lm.py`` a language model
+of the generation layer (udfs/generate/: ``hf``, ``vllm``). A new backend is a module here
+with a class following ``base.ProgramBackend`` and a line in ``create_backend``.
+``create_backend`` imports only the module of the backend a config names, so the optional
+vllm extra is needed only where ``refine.backend: vllm``.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import ProgramBackend, Prompt
+from lakerefine.udfs.refine.backends.base import ProgramBackend, Prompt
 
 if TYPE_CHECKING:
     from lakerefine.conf.settings import RefineSettings
@@ -15,15 +18,12 @@ if TYPE_CHECKING:
 __all__ = ["ProgramBackend", "Prompt", "create_backend"]
 
 
-def create_backend(settings: "RefineSettings", device: str = "cpu") -> ProgramBackend:
+def create_backend(settings: RefineSettings, device: str = "cpu") -> ProgramBackend:
     """The backend ``settings.backend`` names, its model (if any) loaded on ``device``."""
     if settings.backend == "rules":
-        from .rules_backend import RulesBackend
-        return RulesBackend(settings)
-    if settings.backend == "hf":
-        from .hf_backend import HfBackend
-        return HfBackend(settings, device)
-    if settings.backend == "vllm":
-        from .vllm_backend import VllmBackend
-        return VllmBackend(settings, device)
+        from lakerefine.udfs.refine.backends.rules import RulesBackend
+        return RulesBackend(settings.rules, settings.max_doc_chars, settings.chunk_chars)
+    if settings.backend in ("hf", "vllm"):
+        from lakerefine.udfs.refine.backends.lm import lm_backend
+        return lm_backend(settings, device)
     raise ValueError(f"refine.backend: unknown backend {settings.backend!r}")

@@ -1,21 +1,16 @@
 """What every program backend provides.
 
-A backend turns a document into prompts (the whole document for ``rules``;
-numbered chunks inside the refiner prompt for language models) and prompts into
-programs. Line numbers in every program are global to the document, so one
-document's programs are joined into one program.
+A backend turns a document into prompts (the whole document for ``rules``; numbered chunks
+inside the refiner prompt for language models) and prompts into programs. Line numbers in
+every program are global to the document, so one document's programs are joined into one.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
+from lakerefine.udfs.generate.chunks import Prompt
 
-@dataclass(frozen=True)
-class Prompt:
-    text: str                  # what the backend reads
-    source: str | None = None  # the document's kind hint (mail, wiki, ...), if the corpus has one
-    first_line: int = 1        # the document line number of the prompt's first line
+__all__ = ["ProgramBackend", "Prompt"]
 
 
 class ProgramBackend(Protocol):

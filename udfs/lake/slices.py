@@ -1,0 +1,49 @@
+"""Work committed slice by slice, each slice one idempotent Delta append.
+
+A run's documents are cut into ``ceil(planned / slice_docs)`` slices by
+``pmod(xxhash64(key), slices)``; slice k's rows are appended with Delta's transaction
+id (``txnAppId`` names the run, the stage and the slice count, ``txnVersion`` is k), so
+a committed slice is never written twice: an attempt that resumes with the same plan
+skips it, and two attempts racing each other conflict instead of both appending. The
+slice count comes from the documents planned when the run started, so every attempt of
+the run cuts the same slices (the finished ones are then empty).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from .runs import Run
+from .tables import TableRef
+
+
+def after_slice(stage: str, committed: int) -> None:
+    """Called at the start (``committed`` 0) and after each committed slice. A test hook: tests
+    replace it to stop a run as if it were killed there."""
+
+
+def write_in_slices(todo: DataFrame, planned: int, slice_docs: int, tasks: int | None,
+                    rows: Callable[[DataFrame], DataFrame], table: TableRef, run: Run, stage: str,
+                    key: str = "doc_id") -> int:
+    """Append ``rows(part)`` to ``table`` for each slice of ``todo`` (``tasks`` Spark tasks per
+    slice; None: twice the default parallelism); return the slice count."""
+    after_slice(stage, 0)
+    if planned == 0:
+        return 0
+    slices = math.ceil(planned / slice_docs)
+    tasks = tasks or 2 * todo.sparkSession.sparkContext.defaultParallelism
+    for k in range(slices):
+        part = todo.where(F.pmod(F.xxhash64(key), F.lit(slices)) == k) if slices > 1 else todo
+        append_slice(rows(part.repartition(tasks, key)), table, run, stage, k, slices)
+        after_slice(stage, k + 1)
+    return slices
+
+
+def append_slice(rows: DataFrame, table: TableRef, run: Run, stage: str, k: int, slices: int) -> None:
+    """Commit slice ``k`` of ``slices`` once per run and stage: the transaction id names the run,
+    the stage and the slice plan, so a resumed attempt with the same plan skips committed slices."""
+    table.append_once(rows, app_id=f"lakerefine:{run.run_id}:{stage}:{slices}", step=k,
+                      metadata=run.commit_metadata(stage=stage, slice=k, slices=slices))

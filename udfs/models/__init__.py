@@ -1,1 +1,0 @@
-"""Offline model assets: where the models come from and how to load them."""

@@ -1,1 +1,0 @@
-"""Token Cleaning kernels: SFT formatting, per-token scoring and token selection (no Spark)."""
