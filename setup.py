@@ -16,5 +16,6 @@ for folder, name in LAYOUT.items():
 setup(
     packages=packages,
     package_dir=package_dir,
-    package_data={"lakerefine.conf": ["*.yaml", "*.properties", "prompts/*.txt", "queries/*.sql"]},
+    package_data={"lakerefine.conf": ["*.yaml", "*.properties", "prompts/*.txt", "queries/*.sql"],
+                  "lakerefine.udfs.report": ["templates/*.j2"]},
 )

@@ -38,6 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     query_parser = sub.add_parser("query", help=escape_percent(query.HELP), description=query.HELP)
     query.add_arguments(query_parser)
     query_parser.set_defaults(job=None)
+    report = importlib.import_module("lakerefine.jobs.report")
+    report_parser = sub.add_parser("report", help=escape_percent(report.HELP), description=report.HELP)
+    report.add_arguments(report_parser)
+    report_parser.set_defaults(job=None)
     return parser
 
 
@@ -62,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         return print_spark_conf(args)
     if args.command == "query":
         return importlib.import_module("lakerefine.jobs.query").main(args)
+    if args.command == "report":
+        return importlib.import_module("lakerefine.jobs.report").main(args)
     return run_job(args.job, args)
 
 

