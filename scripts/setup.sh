@@ -18,7 +18,8 @@ if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&
   :
 elif command -v apt-get >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo -n"
-  $SUDO apt-get install -y -q chromium chromium-driver >/dev/null \
+  { $SUDO apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 \
+    || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q chromium chromium-driver >/dev/null; }; } \
     || echo "could not apt-get install chromium chromium-driver: the browser tests will be skipped" >&2
 else
   echo "apt-get is not available: install chromium and chromedriver for the browser tests (they skip without)" >&2
