@@ -77,6 +77,15 @@ class SparkSettings(Section):
         return value
 
 
+class ProgressSettings(Section):
+    """Progress of a job's Spark work on stderr (tasks done, rate, ETA of the active stages)."""
+
+    # auto: a live line on a terminal; a log line every interval_s when not a terminal and spark.master
+    # is not local (cluster mode); else none. --quiet turns it off.
+    mode: Literal["auto", "tty", "log", "off"] = "auto"
+    interval_s: float = Field(10.0, gt=0)
+
+
 class TableSettings(Section):
     # A bare table name (``corpus``) is a path under ``base_path`` when it is set,
     # else a catalog name (``main.lake.corpus`` on Unity Catalog).
@@ -393,6 +402,7 @@ class ExportSettings(Section):
 class Settings(Section):
     env: str = "local"
     spark: SparkSettings = Field(default_factory=SparkSettings)
+    progress: ProgressSettings = Field(default_factory=ProgressSettings)
     tables: TableSettings = Field(default_factory=TableSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     ingest_sft: IngestSftSettings = Field(default_factory=IngestSftSettings)

@@ -92,6 +92,7 @@ def run_job(job: ModuleType, args: argparse.Namespace) -> int:
     except (ConfigError, ValueError) as err:
         print(f"lakerefine {job.NAME}: configuration error: {err}", file=sys.stderr)
         return 2
+    from lakerefine.udfs.lake.progress import job_progress
     from lakerefine.udfs.lake.runs import start_run, write_run_row
     from lakerefine.udfs.lake.session import build_session
 
@@ -99,7 +100,8 @@ def run_job(job: ModuleType, args: argparse.Namespace) -> int:
     run = start_run(spark, settings, job.NAME, args.run_id)
     clock = time.perf_counter()
     try:
-        result = job.run(spark, settings, args, run)
+        with job_progress(spark, job.NAME, settings.progress, args.quiet):
+            result = job.run(spark, settings, args, run)
     except BaseException as err:
         run.timings_s["total"] = round(time.perf_counter() - clock, 3)
         write_run_row(spark, run, None, err)
