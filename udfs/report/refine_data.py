@@ -25,20 +25,21 @@ def refine_report(spark: SparkSession, run: RunInfo, settings: Settings) -> Refi
     corpus = TableRef.resolve(run.input_table, settings.tables).read(spark, run.input_version)
     audited = with_source(edits, corpus).withColumn(
         "removed", F.col("chars_in") - F.col("chars_out")).cache()
+    removed = removed_texts(audited, corpus).cache()
     try:
-        first = audited.select("backend", "model").first()
         totals = run_totals(spark, TableRef.resolve(settings.refine.edits_table, settings.tables), run.run_id)
-        removed = removed_texts(audited, corpus)
+        sample, backend, model = sample_documents(audited, corpus)
         return RefineReport(
-            run=run, backend=first.backend if first else settings.refine.backend, model=first.model if first else None,
+            run=run, backend=backend or settings.refine.backend, model=model,
             by_status=[StatusRow(s, t.docs, t.chars_in, t.chars_in - t.chars_out, t.calls_rejected)
                        for s, t in totals.by_status.items()],
             by_source=source_rows(audited), ratio_bins=ratio_bins(audited),
             rejected_by_reason=rejected_by_reason(audited),
             top_lines=most_common(removed.select(F.explode(F.split("removed", "\n")).alias("piece"))),
             top_strings=most_common(removed.select(F.col("removed").alias("piece"))),
-            sample=sample_documents(audited, corpus))
+            sample=sample)
     finally:
+        removed.unpersist()
         audited.unpersist()
 
 
@@ -89,9 +90,10 @@ def most_common(pieces: DataFrame) -> list[tuple[str, int]]:
     return [(r.piece if len(r.piece) <= SHOWN_LINE else r.piece[:SHOWN_LINE] + "…", int(r["count"])) for r in rows]
 
 
-def sample_documents(audited: DataFrame, corpus: DataFrame) -> list[SampleDocument]:
+def sample_documents(audited: DataFrame, corpus: DataFrame) -> tuple[list[SampleDocument], str | None, str | None]:
     """Up to PER_STRATUM documents of each (status, source), chosen by a hash of the doc_id, plus the EXTREMES
-    most and least edited (by deletion ratio); then their raw text, joined in Spark."""
+    most and least edited (by deletion ratio); then their raw text, joined in Spark. With the backend and
+    model that refined them (one per run)."""
     by_hash = Window.partitionBy("status", "source").orderBy(F.xxhash64("doc_id"), "doc_id")
     ratio = F.col("removed") / F.col("chars_in")
     edited = audited.where(F.col("removed") > 0)
@@ -104,7 +106,8 @@ def sample_documents(audited: DataFrame, corpus: DataFrame) -> list[SampleDocume
              .groupBy("doc_id").agg(F.sort_array(F.collect_set("why")).alias("picked")))
     rows = (picks.join(audited, "doc_id").join(corpus.select("doc_id", "text"), "doc_id", "left")
             .orderBy("status", "source", "doc_id").collect())
-    return [SampleDocument(
+    documents = [SampleDocument(
         doc_id=r.doc_id, source=r.source, status=r.status, picked=list(r.picked), chars_in=r.chars_in,
         chars_out=r.chars_out, text=r.text, spans=[(s.start, s.end) for s in r.spans or []], program=r.program,
         rejected_by_reason=dict(r.rejected_by_reason or {}), error=r.error) for r in rows]
+    return documents, rows[0].backend if rows else None, rows[0].model if rows else None
