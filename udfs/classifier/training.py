@@ -42,7 +42,7 @@ class TrainingParams:
     min_recall: float = 0.95
     threshold: float | None = None  # None: picked on out-of-fold probabilities
     seed: int = 0
-    num_threads: int = 2
+    num_threads: int = 1  # OpenMP threads busy-wait: one thread is fastest on a shared machine
     name: str = "lakerefine-line-gbt"
     version: str = "1"
 
