@@ -58,10 +58,3 @@ def test_a_model_trained_on_20_pages_beats_raw_on_held_out_pages(trained):
         raw.add_page(score_page(page["raw"], page["gold"]))
     assert refined.f1 > raw.f1 + 0.05, (refined.as_dict(), raw.as_dict())
     assert refined.recall > 0.8
-
-
-def test_a_file_that_is_not_a_model_is_refused(tmp_path):
-    path = tmp_path / "other.json"
-    path.write_text('{"format": "something else"}')
-    with pytest.raises(ValueError, match="not a lakerefine-line-model/1 file"):
-        LineModel.load(path)
