@@ -40,7 +40,7 @@ class TrainingParams:
     feature_fraction: float = 0.8
     folds: int = 4
     min_recall: float = 0.95
-    line_weight: str = "lines"  # "lines": every line 1; "words": 1 + its \w+ words; "sqrt_words": the root of that
+    line_weight: str = "sqrt_words"  # "lines": every line 1; "words": 1 + its \w+ words; "sqrt_words": its root
     threshold: float | None = None  # None: picked on out-of-fold probabilities
     seed: int = 0
     num_threads: int = 1  # OpenMP threads busy-wait: one thread is fastest on a shared machine
