@@ -16,6 +16,9 @@ for folder, name in LAYOUT.items():
 setup(
     packages=packages,
     package_dir=package_dir,
-    package_data={"lakerefine.conf": ["*.yaml", "*.properties", "prompts/*.txt", "queries/*.sql"],
-                  "lakerefine.udfs.report": ["templates/*.j2"]},
+    package_data={
+        "lakerefine.conf": ["*.yaml", "*.properties", "prompts/*.txt", "queries/*.sql"],
+        "lakerefine.udfs.report": ["templates/*.j2"],
+        "lakerefine.udfs.classifier": ["models/*.json", "models/*.md"],
+    },
 )
