@@ -64,6 +64,9 @@ class SparkSettings(Section):
     warehouse_dir: str | None = "lakehouse/_warehouse"
     driver_memory: str | None = "4g"
     arrow_max_records_per_batch: int = Field(256, ge=1)
+    # A batch also ends at this many bytes: a few huge documents (50 MB in one line) among small
+    # ones never make a batch that Arrow's 2 GB string offsets or a Python worker cannot hold.
+    arrow_max_bytes_per_batch: int = Field(64_000_000, ge=1, lt=2**31 - 1)
     python_worker_reuse: bool = True
     gpu: GpuSettings | None = None
     # Any other Spark setting, passed through as strings.
