@@ -213,7 +213,7 @@ def delta_files(path: Path) -> dict:
     """The files of a Delta table's current version: count, total, median and smallest/largest MB."""
     from deltalake import DeltaTable
 
-    sizes = [os.path.getsize(path / f) for f in DeltaTable(str(path)).files()]
+    sizes = [os.path.getsize(uri) for uri in DeltaTable(str(path)).file_uris()]
     mb = [s / 1e6 for s in sizes]
     return {"files": len(mb), "total_mb": round(sum(mb), 1), "median_mb": round(statistics.median(mb), 2),
             "min_mb": round(min(mb), 2), "max_mb": round(max(mb), 2)}
