@@ -22,7 +22,7 @@ def test_dry_run_scores_a_sample_and_writes_nothing(spark, lake_root, token_mode
     out = capsys.readouterr().out
     assert code == 0, out
     assert files_under(lake.root) == before, "the dry run wrote or changed a file"
-    head = re.search(r"token-clean dry run \(mode global, keep 0.6, on cpu; no table written\): 5 of (\d+) samples", out)
+    head = re.search(r"dry run \(mode global, keep 0.6, on cpu; no table written\): 5 of (\d+) samples", out)
     assert head and int(head.group(1)) == len(samples), out
     scored = re.search(r"sample: ([\d,]+) tokens, ([\d,]+) response tokens scored, ([\d,]+) masked \(([\d.]+)%\)", out)
     assert scored, out
