@@ -317,7 +317,7 @@ def ratios(runs: list[dict]) -> dict:
 def print_table(r: dict) -> None:
     print(f"scale bench, backend={r['backend']}, {r['master']}, {r['cpus']} CPUs "
           f"(load average {r['load_average'][0]:.1f} -> {r['load_average'][1]:.1f})")
-    head = (f"  {'GB':>5} {'docs':>10} {'cmd':<7} {'s':>8} {'MB/s':>6} {'s/GB':>7} {'ratio':>6} {'drvPy MB':>9} "
+    head = (f"  {'MB':>7} {'docs':>10} {'cmd':<7} {'s':>8} {'MB/s':>6} {'s/GB':>7} {'ratio':>6} {'drvPy MB':>9} "
             f"{'JVM MB':>7} {'worker MB':>9} {'shufW MB':>9} {'spill MB':>8} {'files':>6} {'med MB':>7}")
     print(head)
     table_of = {"ingest": "corpus", "refine": "refined"}
@@ -326,7 +326,7 @@ def print_table(r: dict) -> None:
         for command in ("ingest", "refine"):
             c, t = run[command], run["tables"][table_of[command]]
             spill_mb = (c["memory_spill_bytes"] + c["disk_spill_bytes"]) / 1e6
-            print(f"  {gb:>5.2f} {run['corpus']['docs']:>10,} {command:<7} {c['seconds']:>8.1f} "
+            print(f"  {gb * 1000:>7.1f} {run['corpus']['docs']:>10,} {command:<7} {c['seconds']:>8.1f} "
                   f"{gb * 1000 / c['seconds']:>6.2f} {c['seconds'] / gb:>7.0f} {r['ratios'][command][i]:>6.2f} "
                   f"{c['driver_python_mb']:>9.0f} {c['jvm_mb']:>7.0f} {c['python_worker_mb']:>9.0f} "
                   f"{c['shuffle_write_bytes'] / 1e6:>9.1f} {spill_mb:>8.1f} "
