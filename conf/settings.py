@@ -64,6 +64,9 @@ class SparkSettings(Section):
     warehouse_dir: str | None = "lakehouse/_warehouse"
     driver_memory: str | None = "4g"
     arrow_max_records_per_batch: int = Field(256, ge=1)
+    # A batch also ends at this many bytes: a few huge documents (50 MB in one line) among small
+    # ones never make a batch that Arrow's 2 GB string offsets or a Python worker cannot hold.
+    arrow_max_bytes_per_batch: int = Field(64_000_000, ge=1, lt=2**31 - 1)
     python_worker_reuse: bool = True
     gpu: GpuSettings | None = None
     # Any other Spark setting, passed through as strings.
@@ -204,8 +207,10 @@ class RefineSettings(Section):
     # Documents are refined in slices of about this many; each slice's audit rows are one
     # Delta commit, so a killed run loses at most one slice of work.
     slice_docs: int = Field(200_000, ge=1)
-    # Spark tasks per slice (null: twice the default parallelism, so every core or GPU is busy).
+    # Spark tasks per slice (null: sized from the input, so each task reads at most task_text_bytes
+    # of text, and at least twice the default parallelism, so every core or GPU is busy).
     tasks_per_slice: int | None = Field(None, ge=1)
+    task_text_bytes: int = Field(32_000_000, ge=1)
     # What language models read: conf/prompts/<prompt>.txt (or a .txt path) with "{document}"
     # where a numbered chunk of at most chunk_tokens tokens goes.
     prompt: str = "refiner"

@@ -3,8 +3,9 @@
 A job module has ``NAME``, ``HELP``, ``add_arguments(parser)`` for its own options,
 ``run(spark, settings, args, run) -> RunResult``, and optionally ``TABLES`` (the table options
 it takes: option -> (default, what)), ``INPUT_VERSION`` (the help of ``--input-version``),
-``FLAGS`` (which options set which config keys) and ``check_arguments(settings, args)`` (fails
-fast, changes nothing). It is runnable as ``lakerefine NAME ...`` and as
+``FLAGS`` (which options set which config keys), ``check_arguments(settings, args)`` (fails
+fast, changes nothing) and ``dry_run(spark, settings, args) -> str`` (for ``--dry-run``: writes
+no table and returns what to print). It is runnable as ``lakerefine NAME ...`` and as
 ``spark-submit jobs/NAME.py ...``.
 """
 from __future__ import annotations
@@ -97,6 +98,9 @@ def run_job(job: ModuleType, args: argparse.Namespace) -> int:
     from lakerefine.udfs.lake.session import build_session
 
     spark = build_session(settings.spark, verbose=args.verbose)
+    if getattr(args, "dry_run", False):  # writes nothing, not even the runs row
+        print(job.dry_run(spark, settings, args))
+        return 0
     run = start_run(spark, settings, job.NAME, args.run_id)
     clock = time.perf_counter()
     try:

@@ -15,6 +15,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--incremental", action="store_true",
                         help="refine only documents new or changed since the run that last published --output, "
                              "and merge them in")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="run the backend on a stratified sample of the input, write no table, and print "
+                             "diffs, the deletion ratio and the time the whole input would take")
+    parser.add_argument("--sample", type=int, default=200, metavar="N",
+                        help="documents in the --dry-run sample (default: 200)")
 
 
 def check_arguments(settings, args: argparse.Namespace) -> None:
@@ -23,6 +28,10 @@ def check_arguments(settings, args: argparse.Namespace) -> None:
 
     from lakerefine.udfs.generate.prompts import load_prompt
 
+    if args.sample < 1:
+        raise ValueError("--sample must be >= 1")
+    if args.dry_run and args.incremental:
+        raise ValueError("--dry-run samples the whole input: leave out --incremental")
     backend = settings.refine.backend
     if backend in ("hf", "vllm"):
         load_prompt(settings.refine.prompt)
@@ -30,6 +39,14 @@ def check_arguments(settings, args: argparse.Namespace) -> None:
         if "://" not in model_path and not Path(model_path).is_dir():
             raise ValueError(f"refine.{backend}.model_path: {model_path} is not a directory "
                              "(models load from local paths; see udfs/generate/assets.py)")
+
+
+def dry_run(spark, settings, args) -> str:
+    from lakerefine.udfs.lake.tables import TableRef
+    from lakerefine.udfs.refine.dry_run import dry_run_refine
+
+    table = TableRef.resolve(args.input, settings.tables)
+    return dry_run_refine(spark, settings.refine, settings.spark, table, args.input_version, args.sample).summary()
 
 
 def run(spark, settings, args, run):

@@ -23,6 +23,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="global threshold: exact or percentile_approx (token_clean.selection)")
     parser.add_argument("--rounds", type=int, default=None,
                         help="self-evolving rounds = subsets (token_clean.self_evolving.rounds)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="score a sample of the input with both models, write no table, and print masked "
+                             "responses, the masked fraction and the time the whole input would take")
+    parser.add_argument("--sample", type=int, default=100, metavar="N",
+                        help="samples in the --dry-run sample (default: 100)")
 
 
 def check_arguments(settings, args: argparse.Namespace) -> None:
@@ -30,12 +35,24 @@ def check_arguments(settings, args: argparse.Namespace) -> None:
     from lakerefine.udfs.tokenclean.model_checks import check_model_pair
 
     clean = settings.token_clean
+    if args.sample < 1:
+        raise ValueError("--sample must be >= 1")
+    if args.dry_run and clean.mode == "self_evolving":
+        raise ValueError("--dry-run scores with a given reference model: use mode global or per_sample with --ref")
     if clean.mode == "self_evolving":
         check_model_pair(clean.base_model, None)
     else:
         if clean.ref_model is None:
             raise ValueError("token_clean.ref_model: give --ref (a reference model directory)")
         check_model_pair(clean.base_model, clean.ref_model)
+
+
+def dry_run(spark, settings, args) -> str:
+    from lakerefine.udfs.lake.tables import TableRef
+    from lakerefine.udfs.tokenclean.dry_run import dry_run_token_clean
+
+    table = TableRef.resolve(args.input, settings.tables)
+    return dry_run_token_clean(spark, settings.token_clean, table, args.sample)
 
 
 def run(spark, settings, args, run):

@@ -27,12 +27,17 @@ def stratified_sample(corpus: DataFrame, settings: ExpertSettings) -> DataFrame:
     if column is not None and column not in corpus.columns:
         raise ValueError(f"expert.stratify_column: the corpus has no column {column!r} "
                          f"(columns: {sorted(corpus.columns)}); set it to null to sample without groups")
+    return sample_by(corpus, column, settings.sample_size, settings.allocation, settings.seed)
+
+
+def sample_by(corpus: DataFrame, column: str | None, size: int, allocation: str, seed: int) -> DataFrame:
+    """``size`` documents of ``corpus`` stratified by ``column`` (None: one group), as above."""
     stratum = F.col(column).cast("string") if column else F.lit(None).cast("string")
     docs = (corpus.select("doc_id", "text", stratum.alias("stratum"))
             .withColumn("_group", F.coalesce(F.col("stratum"), F.lit(NULL_GROUP)))
-            .withColumn("_u", uniform_hash(settings.seed)))
+            .withColumn("_u", uniform_hash(seed)))
     counts = {row["_group"]: row["count"] for row in docs.groupBy("_group").count().collect()}
-    quotas = allocate(counts, settings.sample_size, settings.allocation)
+    quotas = allocate(counts, size, allocation)
     thresholds = {group: min(1.0, (quota * OVERSAMPLE + MARGIN_DOCS) / counts[group])
                   for group, quota in quotas.items() if quota > 0}
     candidates = _under_thresholds(docs, thresholds)

@@ -39,6 +39,7 @@ def spark_conf(settings: SparkSettings) -> dict[str, str]:
     conf: dict[str, str] = {
         "spark.sql.execution.arrow.pyspark.enabled": "true",
         "spark.sql.execution.arrow.maxRecordsPerBatch": str(settings.arrow_max_records_per_batch),
+        "spark.sql.execution.arrow.maxBytesPerBatch": str(settings.arrow_max_bytes_per_batch),
         "spark.python.worker.reuse": str(settings.python_worker_reuse).lower(),
         # Plans of wide tables are printed whole instead of cut with a warning.
         "spark.sql.debug.maxToStringFields": "1000",

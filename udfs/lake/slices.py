@@ -27,19 +27,31 @@ def after_slice(stage: str, committed: int) -> None:
 
 def write_in_slices(todo: DataFrame, planned: int, slice_docs: int, tasks: int | None,
                     rows: Callable[[DataFrame], DataFrame], table: TableRef, run: Run, stage: str,
-                    key: str = "doc_id") -> int:
+                    key: str = "doc_id", planned_bytes: int = 0, task_bytes: int | None = None) -> int:
     """Append ``rows(part)`` to ``table`` for each slice of ``todo`` (``tasks`` Spark tasks per
-    slice; None: twice the default parallelism); return the slice count."""
+    slice; None: as ``tasks_per_slice`` sizes them from ``planned_bytes`` of work); return the
+    slice count."""
     after_slice(stage, 0)
     if planned == 0:
         return 0
     slices = math.ceil(planned / slice_docs)
-    tasks = tasks or 2 * todo.sparkSession.sparkContext.defaultParallelism
+    tasks = tasks or tasks_per_slice(planned_bytes, slices, todo.sparkSession.sparkContext.defaultParallelism,
+                                     task_bytes)
     for k in range(slices):
         part = todo.where(F.pmod(F.xxhash64(key), F.lit(slices)) == k) if slices > 1 else todo
         append_slice(rows(part.repartition(tasks, key)), table, run, stage, k, slices)
         after_slice(stage, k + 1)
     return slices
+
+
+def tasks_per_slice(planned_bytes: int, slices: int, parallelism: int, task_bytes: int | None) -> int:
+    """Enough tasks that each gets at most ``task_bytes`` of its slice's share of ``planned_bytes``
+    (so a retried or straggling task costs a bounded amount), and never fewer than twice the
+    parallelism (every core or GPU busy)."""
+    busy = 2 * parallelism
+    if not task_bytes or planned_bytes <= 0:
+        return busy
+    return max(busy, math.ceil(planned_bytes / slices / task_bytes))
 
 
 def append_slice(rows: DataFrame, table: TableRef, run: Run, stage: str, k: int, slices: int) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from lakerefine.conf.settings import RefineSettings
@@ -50,17 +50,17 @@ def run_refine(spark: SparkSession, settings: RefineSettings, tables: RefineTabl
         previous = inc.previous_run(spark, tables.output) if incremental else None
         corpus = tables.input.read(spark, version)
         check_corpus_schema(corpus.schema)
-        input_docs = count_unique_documents(corpus, tables.input)
-    todo, todo_docs, deleted_ids = corpus, input_docs, None
+        input_docs, input_chars = count_unique_documents(corpus, tables.input)
+    todo, todo_docs, todo_chars, deleted_ids = corpus, input_docs, input_chars, None
     if previous:
         with run.timed("diff"):
             todo, deleted_ids = plan_incremental(corpus, previous, tables, run, settings.backend)
-            todo_docs = todo.count()
+            todo_docs, todo_chars = document_count_and_chars(todo)
     with run.timed("refine"):
         remaining = todo
         if earlier:  # a resumed run: leave out what earlier attempts audited
             remaining = todo.join(tables.edits.run_rows(spark, run.run_id).select("doc_id"), "doc_id", "left_anti")
-        slices = refine_in_slices(remaining, todo_docs, settings, tables.edits, run)
+        slices = refine_in_slices(remaining, todo_docs, todo_chars, settings, tables.edits, run)
     with run.timed("check"):
         check_every_document_audited(run_totals(spark, tables.edits, run.run_id), input_docs, run.run_id)
     with run.timed("publish"):
@@ -86,25 +86,36 @@ def plan_incremental(corpus: DataFrame, previous: inc.PreviousRun, tables: Refin
     return corpus.join(changed, "doc_id", "left_semi"), deleted_ids
 
 
-def refine_in_slices(todo: DataFrame, planned: int, settings: RefineSettings, edits: TableRef, run: Run) -> int:
-    """Refine ``todo`` slice by slice (``planned`` documents when the run started), committing
-    each slice's audit rows; return the slice count."""
+def refine_in_slices(todo: DataFrame, planned: int, planned_chars: int, settings: RefineSettings, edits: TableRef,
+                     run: Run) -> int:
+    """Refine ``todo`` slice by slice (``planned`` documents of ``planned_chars`` characters when
+    the run started), committing each slice's audit rows; return the slice count."""
     source = (F.col(settings.source_column).cast("string") if settings.source_column in todo.columns
               else F.lit(None).cast("string"))
     documents = todo.select("doc_id", "text", source.alias("source"))
     refine = refine_udf(settings)
     return write_in_slices(documents, planned, settings.slice_docs, settings.tasks_per_slice,
                            lambda part: audit_rows(part.mapInPandas(refine, DOCUMENT_FIELDS), run), edits, run,
-                           stage="refine")
+                           stage="refine", planned_bytes=planned_chars, task_bytes=settings.task_text_bytes)
 
 
-def count_unique_documents(corpus: DataFrame, table: TableRef) -> int:
-    """How many documents the input has; ValueError if a doc_id occurs twice (or is null)."""
-    row = corpus.agg(F.count("*").alias("rows"), F.countDistinct("doc_id").alias("ids")).first()
+def count_unique_documents(corpus: DataFrame, table: TableRef) -> tuple[int, int]:
+    """How many documents and characters of text the input has; ValueError if a doc_id occurs
+    twice (or is null)."""
+    row = corpus.agg(F.count("*").alias("rows"), F.countDistinct("doc_id").alias("ids"), text_chars()).first()
     if row.rows != row.ids:
         raise ValueError(f"{table} has {row.rows} rows but {row.ids} distinct non-null doc_ids: "
                          "a corpus needs unique doc_ids (lakerefine ingest ensures it)")
-    return row.rows
+    return row.rows, row.chars
+
+
+def text_chars() -> Column:
+    return F.coalesce(F.sum(F.length("text")), F.lit(0)).alias("chars")
+
+
+def document_count_and_chars(docs: DataFrame) -> tuple[int, int]:
+    row = docs.agg(F.count("*").alias("rows"), text_chars()).first()
+    return row.rows, row.chars
 
 
 def check_every_document_audited(totals: RunTotals, input_docs: int, run_id: str) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from lakerefine.conf.settings import TokenScoringSettings
@@ -29,10 +29,14 @@ def scored_samples(sft: DataFrame, base_path: str, ref_path: str | None, scoring
     worker scores hold samples of similar length (less padding).
     """
     tasks = scoring.tasks or 2 * sft.sparkSession.sparkContext.defaultParallelism
-    chars = F.aggregate("messages", F.lit(0), lambda total, m: total + F.coalesce(F.length(m["content"]), F.lit(0)))
     samples = (sft.select("sample_id", "messages").repartition(tasks, "sample_id")
-               .sortWithinPartitions(chars, "sample_id"))
+               .sortWithinPartitions(conversation_chars(), "sample_id"))
     return samples.mapInPandas(score_udf(base_path, ref_path, scoring), SCORED_FIELDS)
+
+
+def conversation_chars() -> Column:
+    """Characters of a conversation's messages."""
+    return F.aggregate("messages", F.lit(0), lambda total, m: total + F.coalesce(F.length(m["content"]), F.lit(0)))
 
 
 def score_udf(base_path: str, ref_path: str | None, scoring: TokenScoringSettings) -> BatchFn:
