@@ -1,6 +1,7 @@
 """Program backends: what writes a deletion program for a document.
 
-``rules.py`` adapts the rules program generator (udfs/rules/); ``lm.py`` a language model
+``classifier.py`` adapts the line classifier (udfs/classifier/); ``rules.py`` the rules
+program generator (udfs/rules/); ``lm.py`` a language model
 of the generation layer (udfs/generate/: ``hf``, ``vllm``). A new backend is a module here
 with a class following ``base.ProgramBackend`` and a line in ``create_backend``.
 ``create_backend`` imports only the module of the backend a config names, so the optional
@@ -10,16 +11,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lakerefine.udfs.refine.backends.base import ProgramBackend, Prompt
+from lakerefine.udfs.refine.backends.base import DocumentContext, ProgramBackend, Prompt
 
 if TYPE_CHECKING:
     from lakerefine.conf.settings import RefineSettings
 
-__all__ = ["ProgramBackend", "Prompt", "create_backend"]
+__all__ = ["DocumentContext", "ProgramBackend", "Prompt", "create_backend"]
 
 
 def create_backend(settings: RefineSettings, device: str = "cpu") -> ProgramBackend:
     """The backend ``settings.backend`` names, its model (if any) loaded on ``device``."""
+    if settings.backend == "classifier":
+        from lakerefine.udfs.refine.backends.classifier import ClassifierBackend
+        return ClassifierBackend.load(settings.classifier.model_path)
     if settings.backend == "rules":
         from lakerefine.udfs.refine.backends.rules import RulesBackend
         return RulesBackend(settings.rules, settings.max_doc_chars, settings.chunk_chars)
