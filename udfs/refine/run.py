@@ -22,6 +22,7 @@ from lakerefine.udfs.lake.tables import TableRef
 from lakerefine.udfs.lake.versions import pin_input_version
 from lakerefine.udfs.refine import incremental as inc
 from lakerefine.udfs.refine.audit import audit_rows, earlier_attempt, ensure_edits_table, insert_audit
+from lakerefine.udfs.refine.backends import model_metrics
 from lakerefine.udfs.refine.publish import publish_full, publish_incremental, refined_rows
 from lakerefine.udfs.refine.site_shares import SHARES_TYPE, SITE_SHARES, site_shares
 from lakerefine.udfs.refine.summary import RunTotals, run_totals, status_lines
@@ -151,7 +152,7 @@ def refine_result(spark: SparkSession, settings: RefineSettings, tables: RefineT
                     "refined": f"{tables.output} (version {output_version})", "runs": str(tables.runs)},
             output_table=str(tables.output), output_version=output_version,
             other_outputs={str(tables.edits): tables.edits.version(spark)},
-            counts={**totals.as_counts(), "slices": slices})
+            counts={**totals.as_counts(), "slices": slices}, metrics=model_metrics(settings))
 
 
 def share(part: int, whole: int) -> str:

@@ -9,9 +9,10 @@ the site's document count and joined back, as one array per document in line ord
 collected to the driver; the per-document arrays are persisted (memory, then disk) for the job
 that reads them, which unpersists them.
 
-A document has no site (``site_shares`` null: missing) when the site column is null or empty, the
-URL has no host, or the table has neither column. A line whose key is null (a blank line) has a
-null share.
+A document has no site shares (``site_shares`` null: missing) when the site column is null or
+empty, the URL has no host, the table has neither column, or its site has fewer than
+``site_keys.MIN_SITE_DOCUMENTS`` documents (the shares would say nothing). A line whose key is
+null (a blank line) has a null share.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, DoubleType, StringType
 
 from lakerefine.conf.settings import SiteSettings
+from lakerefine.udfs.classifier.site_keys import MIN_SITE_DOCUMENTS
 
 SITE_SHARES = "site_shares"
 SHARES_TYPE = ArrayType(DoubleType(), True)
@@ -58,13 +60,14 @@ def site_shares(frame: DataFrame, settings: SiteSettings, text_column: str = "te
 
 
 def _shares_per_document(keyed: DataFrame) -> DataFrame:
-    site_docs = keyed.groupBy("site").agg(F.countDistinct("doc_id").alias("site_docs"))
+    site_docs = (keyed.groupBy("site").agg(F.countDistinct("doc_id").alias("site_docs"))
+                 .where(F.col("site_docs") >= MIN_SITE_DOCUMENTS))
     key_docs = (keyed.where(F.col("key").isNotNull()).select("site", "key", "doc_id").distinct()
                 .groupBy("site", "key").agg(F.count("*").alias("key_docs")))
     shares = (key_docs.join(site_docs, "site")
               .select("site", "key", (F.col("key_docs") / F.col("site_docs")).alias("share")))
     line = F.when(F.col("pos").isNotNull(), F.struct("pos", "share"))
-    return (keyed.join(shares, ["site", "key"], "left")
+    return (keyed.join(site_docs.select("site"), "site", "left_semi").join(shares, ["site", "key"], "left")
             .groupBy("doc_id").agg(F.array_sort(F.collect_list(line)).alias("lines"))
             .select("doc_id", F.transform("lines", lambda x: x["share"]).cast(SHARES_TYPE).alias(SITE_SHARES)))
 

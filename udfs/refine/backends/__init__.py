@@ -16,7 +16,7 @@ from lakerefine.udfs.refine.backends.base import DocumentContext, ProgramBackend
 if TYPE_CHECKING:
     from lakerefine.conf.settings import RefineSettings
 
-__all__ = ["DocumentContext", "ProgramBackend", "Prompt", "create_backend"]
+__all__ = ["DocumentContext", "ProgramBackend", "Prompt", "create_backend", "model_metrics"]
 
 
 def create_backend(settings: RefineSettings, device: str = "cpu") -> ProgramBackend:
@@ -31,3 +31,19 @@ def create_backend(settings: RefineSettings, device: str = "cpu") -> ProgramBack
         from lakerefine.udfs.refine.backends.lm import lm_backend
         return lm_backend(settings, device)
     raise ValueError(f"refine.backend: unknown backend {settings.backend!r}")
+
+
+def model_metrics(settings: RefineSettings) -> dict[str, str | None]:
+    """What wrote the programs, for the run's metrics, found on the driver without loading a language
+    model: the backend, ``model`` as ``refine_edits.model`` records it, and for the classifier its
+    model directory and content hash."""
+    if settings.backend == "classifier":
+        from lakerefine.udfs.refine.backends.classifier import ClassifierBackend
+        backend = ClassifierBackend.load(settings.classifier.model_path)
+        return {"backend": backend.name, "model": backend.model, "model_path": str(backend.path),
+                "model_content_hash": backend.line_model.content_hash}
+    if settings.backend == "rules":
+        from lakerefine.udfs.refine.backends.rules import RulesBackend
+        return {"backend": "rules", "model": RulesBackend(settings.rules, settings.max_doc_chars,
+                                                          settings.chunk_chars).model}
+    return {"backend": settings.backend, "model": str(getattr(settings, settings.backend).model_path)}
