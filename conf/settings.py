@@ -190,8 +190,8 @@ class SiteSettings(Section):
 class ClassifierSettings(SiteSettings):
     """The ``classifier`` backend: a line classifier (udfs/classifier/) writes the deletion programs."""
 
-    # A model directory written by `lakerefine train-classifier`; null: the model shipped in the
-    # package (udfs/classifier/models/).
+    # A model file written by `lakerefine train-classifier`; null: the model shipped in the
+    # package (udfs/classifier/models/*.json).
     model_path: str | None = None
     # Compute the site shares (one extra Spark pass); false: every line's share is missing.
     site_shares: bool = True
@@ -367,7 +367,7 @@ class TrainClassifierSettings(SiteSettings):
     # At most this many pages are collected to the driver to train on (a seeded sample).
     max_pages: int = Field(5000, ge=1)
     seed: int = 0
-    # Each run writes <output_root>/<run_id>/ (the model directory refine.classifier.model_path takes).
+    # Each run writes <output_root>/<run_id>.json (the model file refine.classifier.model_path takes).
     output_root: str = "models/classifiers"
 
     @field_validator("raw_column", "expert_column")

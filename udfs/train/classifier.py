@@ -1,4 +1,4 @@
-"""The train-classifier run: (raw, expert) pairs in a Delta table -> a line classifier model directory.
+"""The train-classifier run: (raw, expert) pairs in a Delta table -> a line classifier model file.
 
 Spark reads the pairs (one run's rows when the table has a ``run_id`` column, the accepted ones when it
 has a ``status`` column), computes every page's site shares over all of them (the refine job's pass,
@@ -8,6 +8,7 @@ accepted, without text, or left out of the sample.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +36,7 @@ class PairCounts:
 
 
 def run_train_classifier(spark: SparkSession, config: TrainClassifierSettings, table: TableRef,
-                         input_version: int | None, pairs_run_id: str | None, model_dir: Path,
+                         input_version: int | None, pairs_run_id: str | None, model_file: Path,
                          run: Run) -> RunResult:
     from lakerefine.udfs.classifier.training import TrainingPage, train_line_model
 
@@ -54,24 +55,27 @@ def run_train_classifier(spark: SparkSession, config: TrainClassifierSettings, t
     finally:
         shares.unpersist()
     counts = PairCounts(**{**vars(counts), "sampled": len(sample)})
-    pages = [TrainingPage(row.raw, row.expert, None if row[SITE_SHARES] is None else tuple(row[SITE_SHARES]))
-             for row in sample]
+    pages = [TrainingPage(row.raw, row.expert, shares_of(row[SITE_SHARES])) for row in sample]
     with run.timed("train"):
         model = train_line_model(pages)
-        model_dir.mkdir(parents=True, exist_ok=True)
-        model.save(model_dir)
-    content_hash = model.content_hash
+        model_file.parent.mkdir(parents=True, exist_ok=True)
+        content_hash = model.save(model_file)
     with_site = sum(page.site_shares is not None for page in pages)
     return RunResult(
         f"trained on {counts.sampled} of {counts.rows} pairs ({counts.not_accepted} not {config.status}, "
         f"{counts.without_text} without text, {counts.pages - counts.sampled} left out by "
         f"train_classifier.max_pages); {with_site} pages with a site",
         details=[f"model content hash {content_hash}",
-                 f"use it: --set refine.backend=classifier --set refine.classifier.model_path={model_dir}"],
-        tables={"model": str(model_dir)}, output_table=str(model_dir),
+                 f"use it: --set refine.backend=classifier --set refine.classifier.model_path={model_file}"],
+        tables={"model": str(model_file)}, output_table=str(model_file),
         counts={**counts.as_counts(), "pages_with_site": with_site},
-        metrics={"model_path": str(model_dir), "model_content_hash": content_hash, "pairs_run_id": pairs_run_id,
+        metrics={"model_path": str(model_file), "model_content_hash": content_hash, "pairs_run_id": pairs_run_id,
                  "threshold": model.threshold, "seed": config.seed})
+
+
+def shares_of(shares: list[float | None] | None) -> list[float] | None:
+    """Spark's per-line shares as the classifier reads them: NaN for a line without a key."""
+    return None if shares is None else [math.nan if share is None else share for share in shares]
 
 
 def run_rows(rows: DataFrame, pairs_run_id: str | None, table: str) -> tuple[DataFrame, str | None]:

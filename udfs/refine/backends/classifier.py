@@ -4,7 +4,7 @@ A document is read whole, with its lines' site shares when the job computed them
 (udfs/refine/site_shares.py). All documents of a batch are scored in one call; a line whose
 keep probability is under the model's threshold is removed (``remove_lines`` over each run of
 such lines), so the programs run through the same executor and audit as every backend's.
-``model`` names the model directory and its content hash (``<path>@<hash>``): what
+``model`` names the model file and its content hash (``<path>@<sha256>``): what
 ``refine_edits.model`` and the run's metrics record.
 """
 from __future__ import annotations
@@ -57,17 +57,17 @@ class ClassifierBackend:
 
 
 def resolve_model_path(model_path: str | None) -> Path:
-    """``refine.classifier.model_path`` as a directory: null is the model shipped in the package."""
+    """``refine.classifier.model_path`` as a file: null is the model shipped in the package."""
     path = shipped_model() if model_path is None else Path(model_path).resolve()
-    if not path.is_dir():
-        raise ValueError(f"refine.classifier.model_path: {path} is not a directory "
+    if not path.is_file():
+        raise ValueError(f"refine.classifier.model_path: {path} is not a file "
                          "(a `lakerefine train-classifier` output, or null for the shipped model)")
     return path
 
 
 def shipped_model() -> Path:
-    """The one model directory under udfs/classifier/models/."""
-    found = sorted(p for p in SHIPPED_MODELS.iterdir() if p.is_dir()) if SHIPPED_MODELS.is_dir() else []
+    """The one model file (*.json) under udfs/classifier/models/."""
+    found = sorted(SHIPPED_MODELS.glob("*.json")) if SHIPPED_MODELS.is_dir() else []
     if len(found) != 1:
         raise ValueError(f"expected one shipped classifier model under {SHIPPED_MODELS}, found {len(found)}")
     return found[0]
