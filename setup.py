@@ -16,5 +16,8 @@ for folder, name in LAYOUT.items():
 setup(
     packages=packages,
     package_dir=package_dir,
-    package_data={"lakerefine.conf": ["*.yaml", "*.properties", "prompts/*.txt", "queries/*.sql"]},
+    package_data={
+        "lakerefine.conf": ["*.yaml", "*.properties", "prompts/*.txt", "queries/*.sql"],
+        "lakerefine.udfs.classifier": ["models/*.json", "models/*.md"],
+    },
 )

@@ -12,7 +12,7 @@ import sys
 KERNELS = [
     "lakerefine.schemas.vocab", "lakerefine.conf.rules",
     *(f"lakerefine.udfs.program.{m}" for m in
-      ("calls", "chunking", "diff", "distiller", "executor", "lines", "literals", "parser", "render")),
+      ("align", "calls", "chunking", "diff", "distiller", "executor", "lines", "literals", "parser", "render")),
     *(f"lakerefine.udfs.rules.{m}" for m in ("generator", "junk", "mail", "phrases", "text", "web", "wiki")),
     "lakerefine.udfs.quality.shingles", "lakerefine.udfs.quality.deletions", "lakerefine.udfs.quality.splits",
     "lakerefine.udfs.ingest.records", "lakerefine.udfs.ingest.sft_records",
@@ -20,6 +20,7 @@ KERNELS = [
     "lakerefine.udfs.tokenclean.float_keys",
     "lakerefine.udfs.refine.documents", "lakerefine.udfs.refine.backends.rules",
     "lakerefine.udfs.expert.answers", "lakerefine.udfs.expert.pairs", "lakerefine.udfs.expert.quotas",
+    *(f"lakerefine.udfs.classifier.{m}" for m in ("features", "model", "program", "site_keys", "training")),
     "lakerefine.udfs.distill.chunk_pairs", "lakerefine.udfs.generate.chunks", "lakerefine.udfs.generate.prompts",
 ]
 HEAVY = ("pyspark", "torch", "transformers")

@@ -1,0 +1,75 @@
+import math
+import re
+
+import numpy as np
+import pytest
+
+from lakerefine.udfs.classifier.features import FEATURE_NAMES, LINE_FEATURES, OFFSETS, line_features
+from lakerefine.udfs.program.lines import split_lines
+from tests.support.webpages import needs_webpages, pages_of
+
+COLUMN = {name: i for i, name in enumerate(FEATURE_NAMES)}
+# Missing by design on a line with no visible character: shares of its characters and words.
+BLANK_MISSING = {"letter_share", "digit_share", "punct_share", "upper_share", "space_share", "code_share",
+                 "capitalised_word_share", "mean_word_length", "word_length_std", "indent", "key_repeats"}
+
+
+def test_one_row_per_line_and_one_column_per_name():
+    for text in ["", "\n", "a", "a\n\nb\n", "x\r\ny\u2028z"]:
+        assert line_features(text).shape == (len(split_lines(text)), len(FEATURE_NAMES))
+
+
+def test_counts_match_a_plain_python_count_per_line():
+    text = "Hello World, it is 2024.\n\n  x = f(1);  \nÄÖ ß_1 naïve\n"
+    features = line_features(text)
+    for row, line in enumerate(split_lines(text)):
+        words = re.findall(r"\w+", line)
+        assert math.expm1(features[row, COLUMN["chars"]]) == pytest.approx(len(line), rel=1e-6)
+        assert math.expm1(features[row, COLUMN["words"]]) == pytest.approx(len(words), rel=1e-6)
+        if line.strip():
+            visible = len(line) - sum(c.isspace() for c in line)
+            letters = sum(c.isalpha() for c in line)
+            assert features[row, COLUMN["letter_share"]] == pytest.approx(letters / visible, rel=1e-6)
+            mean_length = sum(map(len, words)) / len(words)
+            assert features[row, COLUMN["mean_word_length"]] == pytest.approx(mean_length, rel=1e-6)
+
+
+def test_missing_values_only_where_a_value_does_not_exist():
+    text = "Title\n\nFirst paragraph of text.\nSecond one.\n"
+    features = line_features(text)
+    own = features[:, : len(LINE_FEATURES)]
+    for row, line in enumerate(split_lines(text)):
+        missing = {name for name, value in zip(LINE_FEATURES, own[row], strict=True) if np.isnan(value)}
+        assert missing == (BLANK_MISSING if not line.strip() else set())
+    for offset in OFFSETS:
+        neighbour = features[:, COLUMN[f"chars@{offset:+d}"]]
+        outside = [row + offset < 0 or row + offset >= len(features) for row in range(len(features))]
+        assert np.isnan(neighbour).tolist() == outside
+    assert np.isnan(features[:, COLUMN["site_share"]]).all()
+
+
+def test_site_shares_are_a_column_and_must_match_the_lines():
+    features = line_features("a\nb\n", [0.5, 1.0])
+    assert features[:, COLUMN["site_share"]].tolist() == [0.5, 1.0]
+    with pytest.raises(ValueError, match="1 values for 2 lines"):
+        line_features("a\nb\n", [0.5])
+
+
+@needs_webpages
+def test_real_pages_miss_a_value_only_where_its_denominator_is_zero():
+    word_columns = [LINE_FEATURES.index(n) for n in ("capitalised_word_share", "mean_word_length", "word_length_std")]
+    upper = LINE_FEATURES.index("upper_share")
+    for page in pages_of("cleaneval-final", 10, every=50) + pages_of("readability", 5, every=20):
+        features = line_features(page["raw"])
+        lines = split_lines(page["raw"])
+        assert features.shape == (len(lines), len(FEATURE_NAMES))
+        for row, line in enumerate(lines):
+            if not line.strip():
+                continue
+            expected = set()
+            if not re.search(r"\w", line):
+                expected.update(word_columns)
+            if not any(c.isalpha() for c in line):
+                expected.add(upper)
+            missing = set(np.flatnonzero(np.isnan(features[row, : len(LINE_FEATURES)])).tolist())
+            assert missing == expected, (line, [LINE_FEATURES[i] for i in missing])

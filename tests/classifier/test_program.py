@@ -1,0 +1,40 @@
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lakerefine.udfs.classifier.program import deletion_program
+from lakerefine.udfs.program.executor import execute
+from lakerefine.udfs.program.lines import split_lines
+
+
+def test_runs_of_low_lines_become_remove_lines_calls():
+    text = "nav\nmenu\nStory one.\nads\nStory two.\n"
+    program = deletion_program(text, [0.1, 0.2, 0.9, 0.3, 0.8], 0.5)
+    assert program == "remove_lines(1, 2)\nremove_lines(4, 4)"
+    assert execute(text, program).text == "Story one.\nStory two.\n"
+
+
+def test_nothing_to_delete_is_keep_all():
+    assert deletion_program("a\nb", [0.9, 0.5], 0.5) == "keep_all()"
+    assert deletion_program("", [], 0.5) == "keep_all()"
+
+
+def test_wrong_number_of_probabilities_is_an_error():
+    try:
+        deletion_program("a\nb\n", [0.9], 0.5)
+    except ValueError as error:
+        assert "1 probabilities for 2 lines" in str(error)
+    else:
+        raise AssertionError("no error")
+
+
+@given(st.lists(st.text(alphabet="ab \r\u2028", max_size=6), max_size=12), st.booleans(), st.data())
+def test_program_executes_to_the_input_minus_the_deleted_lines(lines, final_newline, data):
+    text = "\n".join(lines) + ("\n" if final_newline and lines else "")
+    count = len(split_lines(text))
+    keep = np.array(data.draw(st.lists(st.floats(0, 1), min_size=count, max_size=count)))
+    done = execute(text, deletion_program(text, keep, 0.5))
+    kept = [line for line, p in zip(split_lines(text), keep, strict=True) if p >= 0.5]
+    expected = "\n".join(kept) + ("\n" if kept and text.endswith("\n") else "")
+    assert done.text == expected
+    assert done.calls_rejected == 0

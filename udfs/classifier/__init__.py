@@ -1,0 +1,1 @@
+"""The learned line classifier (pure: no pyspark): features, model, training, deletion programs."""
