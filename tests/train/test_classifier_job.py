@@ -65,7 +65,7 @@ def test_train_a_classifier_on_real_pages_and_refine_with_it(spark, cli, table_p
     sha = hashlib.sha256(model_file.read_bytes()).hexdigest()
     trained = runs_row(spark, table_path, "train-classifier")
     assert trained.status == "succeeded" and trained.output_table == str(model_file)
-    assert json.loads(trained.metrics)["model_content_hash"] == sha
+    assert json.loads(trained.metrics_json)["model_content_hash"] == sha
     counts = trained.counts
     assert counts["rows"] == len(train) and counts["pages_trained"] == MAX_PAGES
     assert counts["left_out_by_max_pages"] == len(train) - MAX_PAGES and counts["pages_with_site"] > 0
@@ -74,8 +74,8 @@ def test_train_a_classifier_on_real_pages_and_refine_with_it(spark, cli, table_p
                     "--set", "refine.backend=classifier", "--set", f"refine.classifier.model_path={model_file}")
     assert code == 0, out
     refined_run = runs_row(spark, table_path, "refine")
-    assert json.loads(refined_run.metrics)["model_content_hash"] == sha
-    assert json.loads(refined_run.metrics)["model_path"] == str(model_file)
+    assert json.loads(refined_run.metrics_json)["model_content_hash"] == sha
+    assert json.loads(refined_run.metrics_json)["model_path"] == str(model_file)
     assert "site_shares" in refined_run.timings_s
 
     edits = {r.doc_id: r for r in spark.read.format("delta").load(table_path("refine_edits")).collect()}
