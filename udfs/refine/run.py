@@ -59,7 +59,7 @@ def run_refine(spark: SparkSession, settings: RefineSettings, tables: RefineTabl
             todo, deleted_ids = plan_incremental(corpus, previous, tables, run, settings.backend)
             todo_docs = todo.count()
     shares = None
-    if uses_site_shares(settings):
+    if uses_site_shares(settings) and todo_docs:
         with run.timed("site_shares"):  # over the whole input, so a resumed or incremental run sees the same shares
             shares = site_shares(corpus, settings.classifier)
     try:
