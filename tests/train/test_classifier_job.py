@@ -6,7 +6,6 @@ pages of the same sites. Skipped when the data file is absent.
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import statistics
@@ -20,19 +19,18 @@ from lakerefine.udfs.program.executor import delete_spans
 from lakerefine.udfs.quality.shingles import score_page
 from lakerefine.udfs.quality.splits import TEST, TRAIN, split_of
 from tests.support.programs import is_subsequence
+from tests.support.webpages import all_pages, needs_webpages
 
-WEBPAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "webpages" / "webpages.jsonl.gz"
 SITES = ("tv.msnbc.com", "blogs.wsj.com", "bbc.co.uk")
 MAX_PAGES = 36
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not WEBPAGES.is_file(), reason=f"{WEBPAGES} is absent")]
+pytestmark = [pytest.mark.slow, needs_webpages]
 
 
 def labelled_pages(split: str) -> list[dict]:
     """The split's CleanPortalEval pages of SITES and its first 8 page-signal pages, as corpus records."""
     pages, unsited = [], 0
-    for line in gzip.open(WEBPAGES, "rt", encoding="utf-8"):
-        page = json.loads(line)
+    for page in all_pages():
         if split_of(page["id"]) != split:
             continue
         sited = page["set"] == "CleanPortalEval" and any(f"//{site}" in (page["url"] or "") for site in SITES)
