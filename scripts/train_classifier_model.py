@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--no-site-shares", action="store_true", help="train and score without the site feature")
     parser.add_argument("--trees", type=int, default=TrainingParams.trees)
+    parser.add_argument("--line-weight", default=TrainingParams.line_weight, choices=("lines", "words", "sqrt_words"))
+    parser.add_argument("--min-recall", type=float, default=TrainingParams.min_recall)
     parser.add_argument("--scores", type=Path, help="also write the held-out scores here (JSON)")
     args = parser.parse_args(argv)
 
@@ -56,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(train)} train pages, {len(test)} test pages", file=sys.stderr)
     model = train_line_model(
         (TrainingPage(page["raw"], page["gold"], shares.get(page["id"])) for page in train),
-        TrainingParams(trees=args.trees),
+        TrainingParams(trees=args.trees, line_weight=args.line_weight, min_recall=args.min_recall),
     )
     scores = score(model, test, shares)
     model.training["data"] = {str(path.name): sha256_of(path) for path in (args.webpages, args.docpages) if path}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 
@@ -45,6 +46,7 @@ def _ascii_flags() -> np.ndarray:
     return np.array([_flags_of(chr(code)) for code in range(128)], dtype=np.uint8)
 
 
+@lru_cache(maxsize=65536)
 def _flags_of(char: str) -> int:
     flags = 0
     if char.isalpha():
@@ -65,12 +67,28 @@ def _flags_of(char: str) -> int:
 _ASCII = _ascii_flags()
 
 
+def _code_set(codes: set[int]) -> np.ndarray:
+    """A lookup: ``table[code]`` is True for these code points (all below 0x2600)."""
+    table = np.zeros(0x2600, dtype=bool)
+    table[list(codes)] = True
+    return table
+
+
+_ENDS_SENTENCE = _code_set(_SENTENCE_END | _CLOSERS)
+_ENDS_COLON = _code_set({ord(":"), ord(";")})
+_STARTS_BULLET = _code_set(_BULLETS)
+
+
+def _in(codes: np.ndarray, table: np.ndarray) -> np.ndarray:
+    return table[np.minimum(codes, table.size - 1)] & (codes < table.size)
+
+
 def char_flags(codes: np.ndarray) -> np.ndarray:
     flags = _ASCII[np.minimum(codes, 127)]
     wide = codes >= 128
     if wide.any():
         unique, inverse = np.unique(codes[wide], return_inverse=True)
-        flags[wide] = np.array([_flags_of(chr(code)) for code in unique], dtype=np.uint8)[inverse]
+        flags[wide] = np.array([_flags_of(chr(code)) for code in unique.tolist()], dtype=np.uint8)[inverse]
     return flags
 
 
@@ -147,9 +165,9 @@ def _own_features(text: str) -> tuple[np.ndarray, np.ndarray]:
         own = np.column_stack([
             np.log1p(chars), np.log1p(words), letters / nonspace, digits / nonspace,
             (nonspace - word_chars) / nonspace, uppers / letters, spaces / chars, code_chars / nonspace,
-            np.isin(last_code, list(_SENTENCE_END)) | np.isin(last_code, list(_CLOSERS)),
-            np.isin(last_code, [ord(":"), ord(";")]), last_code == ord(","), (last_flags & LETTER) > 0,
-            (first_flags & UPPER) > 0, (first_flags & DIGIT) > 0, np.isin(first_code, list(_BULLETS)),
+            _in(last_code, _ENDS_SENTENCE), _in(last_code, _ENDS_COLON), last_code == ord(","),
+            (last_flags & LETTER) > 0, (first_flags & UPPER) > 0, (first_flags & DIGIT) > 0,
+            _in(first_code, _STARTS_BULLET),
             capitalised / words, mean_length, np.sqrt(np.maximum(squares / words - mean_length**2, 0)),
             np.log1p(indent), blank, np.log1p(key_repeats), np.log1p(block_lines), np.log1p(block_words),
             chars / max(chars.mean(), 1.0),

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from lakerefine.udfs.program.lines import split_lines
 
-_SPACES = re.compile(r"[^\S\n]+")
+_SPACES = re.compile(r"[^\S\n]{2,}|[^\S\n ]")  # runs, and lone whitespace that is not a space
 _DIGIT = re.compile(r"\d")
 # Below this many documents a site's shares say nothing (one document: every share is 1).
 MIN_SITE_DOCUMENTS = 3

@@ -40,6 +40,7 @@ class TrainingParams:
     feature_fraction: float = 0.8
     folds: int = 4
     min_recall: float = 0.95
+    line_weight: str = "sqrt_words"  # "lines": every line 1; "words": 1 + its \w+ words; "sqrt_words": its root
     threshold: float | None = None  # None: picked on out-of-fold probabilities
     seed: int = 0
     num_threads: int = 1  # OpenMP threads busy-wait: one thread is fastest on a shared machine
@@ -78,14 +79,15 @@ def train_line_model(pages: Iterable[TrainingPage], params: TrainingParams | Non
     fold_of_line = page_of_line % params.folds
     blank = data.features[:, _BLANK]
 
-    first_oof = _out_of_fold(data.features, data.labels, fold_of_line, params)
+    weight = line_weights(data.words, params.line_weight)
+    first_oof = _out_of_fold(data.features, data.labels, weight, fold_of_line, params)
     second_features = np.hstack([data.features, context_features(first_oof, blank, data.lengths)])
-    second_oof = _out_of_fold(second_features, data.labels, fold_of_line, params)
+    second_oof = _out_of_fold(second_features, data.labels, weight, fold_of_line, params)
     threshold, scores = pick_threshold(second_oof, data, params.min_recall)
     if params.threshold is not None:
         threshold = params.threshold
-    stage1 = _fit(data.features, data.labels, FEATURE_NAMES, params)
-    stage2 = _fit(second_features, data.labels, (*FEATURE_NAMES, *CONTEXT_NAMES), params)
+    stage1 = _fit(data.features, data.labels, weight, FEATURE_NAMES, params)
+    stage2 = _fit(second_features, data.labels, weight, (*FEATURE_NAMES, *CONTEXT_NAMES), params)
     training = {
         "params": asdict(params), "pages": len(data.lengths), "lines": int(data.labels.size),
         "kept_line_share": round(float(data.labels.mean()), 4), "out_of_fold": scores,
@@ -118,21 +120,35 @@ def _page_averaged(kept: np.ndarray, data: LabelledLines) -> tuple[float, float]
     return float(precision.mean()), float(recall.mean())
 
 
-def _out_of_fold(features: np.ndarray, labels: np.ndarray, fold: np.ndarray, params: TrainingParams) -> np.ndarray:
+def line_weights(words: np.ndarray, scheme: str) -> np.ndarray:
+    """Training weight per line: long lines hold most shingles, so a scheme can count words."""
+    if scheme == "lines":
+        return np.ones(words.size)
+    if scheme == "words":
+        return 1.0 + words
+    if scheme == "sqrt_words":
+        return np.sqrt(1.0 + words)
+    raise ValueError(f"line_weight must be lines, words or sqrt_words, not {scheme!r}")
+
+
+def _out_of_fold(
+    features: np.ndarray, labels: np.ndarray, weight: np.ndarray, fold: np.ndarray, params: TrainingParams
+) -> np.ndarray:
     probability = np.zeros(labels.size)
     for k in range(params.folds):
         held = fold == k
-        booster = _fit(features[~held], labels[~held], None, params)
+        booster = _fit(features[~held], labels[~held], weight[~held], None, params)
         probability[held] = booster.predict(features[held], num_threads=params.num_threads)
     return probability
 
 
-def _fit(features: np.ndarray, labels: np.ndarray, names, params: TrainingParams) -> lightgbm.Booster:
+def _fit(features: np.ndarray, labels: np.ndarray, weight: np.ndarray, names, params: TrainingParams
+         ) -> lightgbm.Booster:
     settings = {
         "objective": "binary", "max_depth": params.max_depth, "num_leaves": params.num_leaves,
         "learning_rate": params.learning_rate, "min_data_in_leaf": params.min_data_in_leaf,
         "feature_fraction": params.feature_fraction, "seed": params.seed, "deterministic": True,
         "force_col_wise": True, "num_threads": params.num_threads, "verbosity": -1,
     }
-    dataset = lightgbm.Dataset(features, labels, feature_name=list(names) if names else "auto", free_raw_data=True)
+    dataset = lightgbm.Dataset(features, labels, weight=weight, feature_name=list(names) if names else "auto")
     return lightgbm.train(settings, dataset, num_boost_round=params.trees)

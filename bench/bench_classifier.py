@@ -1,0 +1,114 @@
+"""Throughput of the line classifier per core: features + predict + deletion program (+ executing it).
+
+Text: the `raw` of the labelled web pages (../shared/data/webpages) and, when given, documentation pages;
+the model: the shipped one (udfs/classifier/models/line_model.json) unless --model. One process, LightGBM on
+one thread, pages in batches of --batch (as a pandas UDF sees them), site shares unknown (the Spark pass
+computes them; their cost is in the refine bench). Stage by stage: line features for the batch, the two
+LightGBM predictions, deletion_program, and the executor running the program (the refine job's audit path).
+Times are this process's CPU time (time.process_time; one thread), so MB per CPU second is MB/s per core
+even on a shared machine where wall time says more about the neighbours than about this code.
+Target: >= 5 MB/s of text per core for features+predict+program.
+
+    python bench/bench_classifier.py [--pages N] [--batch 64] [--model PATH] [--docpages PATH]
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from lakerefine.udfs.classifier.features import FEATURE_NAMES, LINE_FEATURES, line_features
+from lakerefine.udfs.classifier.model import LineModel, context_features
+from lakerefine.udfs.classifier.program import deletion_program
+from lakerefine.udfs.program.executor import execute
+
+ROOT = Path(__file__).resolve().parents[1]
+WEBPAGES = ROOT / ".." / "shared" / "data" / "webpages" / "webpages.jsonl.gz"
+MODEL = ROOT / "udfs" / "classifier" / "models" / "line_model.json"
+RESULTS = ROOT / "bench" / "results" / "classifier.json"
+TARGET_MB_S = 5.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=0, help="only the first N pages (0: all)")
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--model", type=Path, default=MODEL)
+    parser.add_argument("--webpages", type=Path, default=WEBPAGES)
+    parser.add_argument("--docpages", type=Path)
+    args = parser.parse_args(argv)
+
+    texts = load_texts([args.webpages, args.docpages], args.pages)
+    model = LineModel.load(args.model)
+    seconds = {"features": 0.0, "predict": 0.0, "program": 0.0, "execute": 0.0}
+    cpu_start = time.process_time()
+    for start in range(0, len(texts), args.batch):
+        run_batch(model, texts[start:start + args.batch], seconds)
+    cpu = time.process_time() - cpu_start
+    megabytes = sum(len(text.encode("utf-8")) for text in texts) / 1e6
+    result = report(seconds, cpu, megabytes, len(texts), args, model)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=1))
+    print(result["table"])
+    return 0
+
+
+def load_texts(paths: list[Path | None], limit: int) -> list[str]:
+    texts = []
+    for path in paths:
+        if path is None:
+            continue
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            texts.extend(json.loads(line)["raw"] for line in lines)
+    return texts[:limit] if limit else texts
+
+
+def run_batch(model: LineModel, texts: list[str], seconds: dict[str, float]) -> None:
+    """What LineModel.keep_probabilities does, stage by stage, timed; then the programs."""
+    clock = time.process_time()
+    matrices = [line_features(text) for text in texts]
+    lengths = [matrix.shape[0] for matrix in matrices]
+    features = np.vstack(matrices)
+    blank = features[:, LINE_FEATURES.index("is_blank")]
+    seconds["features"] += time.process_time() - clock
+    clock = time.process_time()
+    first = model.stage1.predict(features, num_threads=1)
+    second = model.stage2.predict(np.hstack([features, context_features(first, blank, lengths)]), num_threads=1)
+    probabilities = np.split(second, np.cumsum(lengths)[:-1])
+    seconds["predict"] += time.process_time() - clock
+    clock = time.process_time()
+    programs = [deletion_program(t, p, model.threshold) for t, p in zip(texts, probabilities, strict=True)]
+    seconds["program"] += time.process_time() - clock
+    clock = time.process_time()
+    for text, program in zip(texts, programs, strict=True):
+        execute(text, program)
+    seconds["execute"] += time.process_time() - clock
+    assert features.shape[1] == len(FEATURE_NAMES)
+
+
+def report(seconds: dict[str, float], cpu: float, megabytes: float, pages: int, args, model: LineModel) -> dict:
+    core = seconds["features"] + seconds["predict"] + seconds["program"]
+    rows = ["| stage | CPU seconds | MB/s per core |", "|---|---|---|"]
+    for stage, spent in seconds.items():
+        rows.append(f"| {stage} | {spent:.2f} | {megabytes / spent:.1f} |")
+    rows.append(f"| features+predict+program | {core:.2f} | {megabytes / core:.1f} |")
+    rows.append(f"| all, with execute | {sum(seconds.values()):.2f} | {megabytes / sum(seconds.values()):.1f} |")
+    rows.append(f"| process CPU time (all) | {cpu:.2f} | {megabytes / cpu:.1f} |")
+    return {
+        "pages": pages, "megabytes": round(megabytes, 3), "batch": args.batch, "model": str(args.model),
+        "model_sha256": model.content_hash, "seconds": {k: round(v, 3) for k, v in seconds.items()},
+        "mb_per_s_core": round(megabytes / core, 2), "mb_per_s_cpu": round(megabytes / cpu, 2),
+        "target_mb_per_s": TARGET_MB_S, "meets_target": megabytes / core >= TARGET_MB_S,
+        "python": sys.version.split()[0], "machine": platform.machine(),
+        "table": "\n".join(rows) + f"\n\n{pages} pages, {megabytes:.1f} MB; target {TARGET_MB_S} MB/s per core",
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
