@@ -1,7 +1,7 @@
 """Throughput of the whole refine job on local Spark vs the same backend and executor
 in a plain Python loop, and the driver's peak memory at two corpus sizes.
 
-    python bench/bench_refine_job.py [--quick] [--mb 20] [--backend rules]
+    python bench/bench_refine_job.py [--quick] [--mb 20] [--backend classifier|rules]
 
 The corpus is the sample corpus (data/sample/corpus.jsonl.gz) replicated with
 distinct ids up to ``--mb`` megabytes of text (and a quarter of that for the
@@ -17,6 +17,13 @@ memory comparison).
   The loop and the job alternate because this machine is shared and its speed
   drifts; the overhead is the median of the rounds' ratios ("warm": what every
   later run of a Spark application costs);
+- the classifier backend's site-share pass (one extra Spark pass, udfs/refine/site_shares.py):
+  the sample has no URLs, so its ``source`` column is the site (``refine.classifier.site_column``;
+  the pass costs the same whatever the grouping: it keys, explodes, counts and joins back every
+  line). Each round also runs the command on the big corpus with
+  ``refine.classifier.site_shares=false``; the pass's extra cost is the median of the rounds'
+  ratios (with / without - 1), and the job's overhead over the loop is given both ways (the loop
+  refines without shares: it has no table to count them in);
 - memory, one process per size: the same command on ``local-cluster[1,2,2048]``
   (executors in their own JVM), sampling the resident memory of the driver's
   Python process and of the driver JVM while it runs.
@@ -131,10 +138,10 @@ def child_spark(corpora: list[Path], overrides: list[str], warmup: Path, repeats
         if code:
             raise SystemExit(f"lakerefine {argv[0]} failed with {code}")
 
-    def timed_refine(name: str, output: str) -> dict:
+    def timed_refine(name: str, output: str, *extra: str) -> dict:
         with PeakRss({"python_driver_mb": os.getpid(), "jvm_mb": _jvm_pid()}) as rss:
             start = time.perf_counter()
-            cli("refine", "--input", f"corpus_{name}", "--output", output)
+            cli("refine", "--input", f"corpus_{name}", "--output", output, *extra)
             seconds = time.perf_counter() - start
         return {"seconds": seconds, **rss.peak, "stages_s": _run_timings(overrides, output)}
 
@@ -143,14 +150,25 @@ def child_spark(corpora: list[Path], overrides: list[str], warmup: Path, repeats
     for corpus in corpora:
         cli("ingest", "--input", str(corpus), "--output", f"corpus_{corpus.stem}")
     names = [corpus.stem for corpus in corpora]
-    results = {"first": timed_refine(names[-1], "refined_first"), "loop": [], **{name: [] for name in names}}
+    results = {"first": timed_refine(names[-1], "refined_first"), "loop": [], "without_site_shares": [],
+               **{name: [] for name in names}}
     for k in range(repeats):
         if loop:
             seconds, results["statuses"] = time_loop(corpora[-1], overrides)
             results["loop"].append(seconds)
         for name in reversed(names):
             results[name].append(timed_refine(name, f"refined_{name}_{k}"))
+        if loop and _has_site_shares(overrides):
+            results["without_site_shares"].append(
+                timed_refine(names[-1], f"refined_noshares_{k}", "--set", "refine.classifier.site_shares=false"))
     return results
+
+
+def _has_site_shares(overrides: list[str]) -> bool:
+    from lakerefine.conf.loader import load_settings
+    from lakerefine.udfs.refine.run import uses_site_shares
+
+    return uses_site_shares(load_settings("local", overrides).refine)
 
 
 def _run_timings(overrides: list[str], output: str) -> dict:
@@ -191,7 +209,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="4 MB instead of 20 MB")
     parser.add_argument("--mb", type=float, default=None, help="megabytes of text of the big corpus")
-    parser.add_argument("--backend", default="rules")
+    parser.add_argument("--backend", default="classifier")
+    parser.add_argument("--site-column", default="source",
+                        help="the corpus column the classifier's site shares group by (the sample has no URLs)")
     parser.add_argument("--repeats", type=int, default=5, help="timed runs of each kind (medians are reported)")
     parser.add_argument("--child", choices=["speed", "memory"], help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, action="append", help=argparse.SUPPRESS)
@@ -202,7 +222,7 @@ def main() -> int:
 
     big_mb = args.mb or (4.0 if args.quick else 20.0)
     sizes = {"small": big_mb / 4, "big": big_mb}
-    extra = ["--backend", args.backend, "--repeats", str(args.repeats)]
+    extra = ["--backend", args.backend, "--site-column", args.site_column, "--repeats", str(args.repeats)]
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-refine-") as tmp:
         root = Path(tmp)
@@ -210,7 +230,7 @@ def main() -> int:
         corpora = {name: write_corpus(root / f"{name}.jsonl", mb) for name, mb in sizes.items()}
         files = [root / f"{name}.jsonl" for name in sizes]
         speed = run_child("speed", files, root / "speed", extra)
-        memory = {name: run_child("memory", [path], root / f"memory_{name}", [*extra[:2], "--repeats", "1"])[name][0]
+        memory = {name: run_child("memory", [path], root / f"memory_{name}", [*extra[:4], "--repeats", "1"])[name][0]
                   for name, path in zip(sizes, files, strict=True)}
     result = summarize(args.backend, corpora, speed, memory, [load_before, os.getloadavg()[0]])
     _print_table(result)
@@ -223,7 +243,8 @@ def main() -> int:
 def run_as_child(args: argparse.Namespace) -> int:
     master = f"local[{CORES}]" if args.child == "speed" else f"local-cluster[1,{CORES},2048]"
     overrides = [f"tables.base_path={args.work / 'lake'}", f"spark.warehouse_dir={args.work / 'wh'}",
-                 f"spark.master={master}", f"refine.backend={args.backend}"]
+                 f"spark.master={master}", f"refine.backend={args.backend}",
+                 f"refine.classifier.site_column={args.site_column}"]
     result = child_spark(args.corpus, overrides, args.work.parent / "warmup.jsonl", args.repeats,
                          loop=args.child == "speed")
     print(json.dumps(result))
@@ -255,12 +276,31 @@ def summarize(backend: str, corpora: dict, speed: dict, memory: dict, load: list
         "spark_first_run_overhead": round(first / loop_s - 1, 3),
         "spark_fixed_s": round(warm_big - marginal_s_per_mb * mb["big"], 2),
         "spark_marginal_overhead": round(marginal_s_per_mb * mb["big"] / loop_s - 1, 3),
+        "loop_mb_per_s_per_core": round(mb["big"] / loop_s, 3),
+        "spark_mb_per_s_per_core": round(mb["big"] / warm_big / CORES, 3),
+        **_site_share_cost(speed, big, loop),
         "spark_stages_s": _median_stages(speed["big"]), "spark_first_run_stages_s": speed["first"]["stages_s"],
         "loop_statuses": speed["statuses"],
         "memory_runs": {name: {"seconds": round(run["seconds"], 2),
                                "python_driver_mb": round(run["python_driver_mb"], 1),
                                "driver_jvm_mb": round(run["jvm_mb"], 1)} for name, run in memory.items()},
         "local_jvm_mb": {name: round(max(r["jvm_mb"] for r in speed[name]), 1) for name in corpora},
+    }
+
+
+def _site_share_cost(speed: dict, with_shares: list[float], loop: list[float]) -> dict:
+    """The site-share pass: its extra cost (job with / without shares - 1, median of the rounds),
+    the job's overhead over the loop without it, and the pass's own stage time."""
+    without = [run["seconds"] for run in speed["without_site_shares"]]
+    if not without:
+        return {}
+    return {
+        "spark_without_site_shares_s": round(statistics.median(without), 2),
+        "site_shares_extra_cost": round(statistics.median(
+            w / wo for w, wo in zip(with_shares, without, strict=True)) - 1, 3),
+        "site_shares_stage_s": round(statistics.median(r["stages_s"].get("site_shares", 0.0) for r in speed["big"]), 3),
+        "spark_overhead_without_site_shares": round(statistics.median(
+            wo / plain for wo, plain in zip(without, loop, strict=True)) - 1, 3),
     }
 
 
@@ -290,6 +330,12 @@ def _print_table(r: dict) -> None:
           f"{100 * r['spark_first_run_overhead']:+.1f}% on the first run")
     print(f"    = fixed cost {r['spark_fixed_s']:.1f} s per run (from the {r['spark_small_s']:.1f} s runs of the "
           f"small corpus) + per-MB cost {100 * r['spark_marginal_overhead']:+.1f}% vs the loop")
+    if "site_shares_extra_cost" in r:
+        print(f"  site-share pass: {100 * r['site_shares_extra_cost']:+.1f}% job time (median of the rounds; "
+              f"stage {r['site_shares_stage_s']:.2f} s); the job without it: {r['spark_without_site_shares_s']:.2f} s, "
+              f"{100 * r['spark_overhead_without_site_shares']:+.1f}% over the loop")
+    print(f"  per core: loop {r['loop_mb_per_s_per_core']:.3f} MB/s, Spark job {r['spark_mb_per_s_per_core']:.3f} MB/s "
+          f"(local[{r['cores']}]; target for the classifier >= 5 MB/s per core)")
     print(f"  Spark stages (s, warm): {r['spark_stages_s']}")
     print(f"  {'peak RSS while refining':<34} {'seconds':>9} {'python driver MB':>17} {'driver JVM MB':>14}")
     for name, run in r["memory_runs"].items():

@@ -185,10 +185,34 @@ class OpenAISettings(SamplingSettings):
         return value
 
 
+class SiteSettings(Section):
+    """Which documents are one site, for the site-share feature (udfs/refine/site_shares.py)."""
+
+    # The column naming a document's site (e.g. a domain column); null: the host of url_column.
+    site_column: str | None = None
+    # Where the URL is when site_column is null; a table without it, or a row with no host, has no site.
+    url_column: str = "url"
+
+    @field_validator("site_column", "url_column")
+    @classmethod
+    def _valid_column(cls, value: str | None) -> str | None:
+        return None if value is None else check_column_name(value)
+
+
+class ClassifierSettings(SiteSettings):
+    """The ``classifier`` backend: a line classifier (udfs/classifier/) writes the deletion programs."""
+
+    # A model file written by `lakerefine train-classifier`; null: the model shipped in the
+    # package (udfs/classifier/models/*.json).
+    model_path: str | None = None
+    # Compute the site shares (one extra Spark pass); false: every line's share is missing.
+    site_shares: bool = True
+
+
 class RefineSettings(Section):
     """refine: corpus -> refine_edits (audit) -> refined."""
 
-    backend: Literal["rules", "hf", "vllm"] = "rules"
+    backend: Literal["classifier", "rules", "hf", "vllm"] = "rules"
     edits_table: str = "refine_edits"
     # The corpus column whose value tells the rules backend the kind of document (mail, wiki, ...).
     source_column: str | None = "source"
@@ -216,6 +240,7 @@ class RefineSettings(Section):
     prompt: str = "refiner"
     chunk_tokens: int = Field(2048, ge=64)
     rules: RulesConfig = Field(default_factory=RulesConfig)
+    classifier: ClassifierSettings = Field(default_factory=ClassifierSettings)
     hf: HfGenerationSettings = Field(default_factory=HfGenerationSettings)
     vllm: VllmGenerationSettings = Field(default_factory=VllmGenerationSettings)
 
@@ -344,6 +369,27 @@ class TrainRefinerSettings(Section):
     seed: int = 0
 
 
+class TrainClassifierSettings(SiteSettings):
+    """train-classifier: (raw, expert) pairs in a Delta table -> a line classifier model directory."""
+
+    # The pairs' columns: the expert job's expert_pairs (raw, expert), an ingested table with a
+    # gold column (text, gold), or html + an extractor's output column.
+    raw_column: str = "raw"
+    expert_column: str = "expert"
+    # When the table has a `status` column, only rows with this status train (null: every row).
+    status: str | None = "accepted"
+    # At most this many pages are collected to the driver to train on (a seeded sample).
+    max_pages: int = Field(5000, ge=1)
+    seed: int = 0
+    # Each run writes <output_root>/<run_id>.json (the model file refine.classifier.model_path takes).
+    output_root: str = "models/classifiers"
+
+    @field_validator("raw_column", "expert_column")
+    @classmethod
+    def _valid_pair_column(cls, value: str) -> str:
+        return check_column_name(value)
+
+
 class TrainReferenceSettings(Section):
     """train-reference (and each round of token-clean's self-evolving mode): LoRA fine-tuning, merged.
 
@@ -415,6 +461,7 @@ class Settings(Section):
     expert: ExpertSettings = Field(default_factory=ExpertSettings)
     distill: DistillSettings = Field(default_factory=DistillSettings)
     train_refiner: TrainRefinerSettings = Field(default_factory=TrainRefinerSettings)
+    train_classifier: TrainClassifierSettings = Field(default_factory=TrainClassifierSettings)
     token_clean: TokenCleanSettings = Field(default_factory=TokenCleanSettings)
     train_reference: TrainReferenceSettings = Field(default_factory=TrainReferenceSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)

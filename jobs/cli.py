@@ -14,6 +14,7 @@ JOBS = {
     "expert": "expert",
     "distill": "distill",
     "train-refiner": "train_refiner",
+    "train-classifier": "train_classifier",
     "ingest-sft": "ingest_sft",
     "token-clean": "token_clean",
     "train-reference": "train_reference",

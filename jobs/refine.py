@@ -33,6 +33,9 @@ def check_arguments(settings, args: argparse.Namespace) -> None:
     if args.dry_run and args.incremental:
         raise ValueError("--dry-run samples the whole input: leave out --incremental")
     backend = settings.refine.backend
+    if backend == "classifier":
+        from lakerefine.udfs.refine.backends.classifier import resolve_model_path
+        resolve_model_path(settings.refine.classifier.model_path)
     if backend in ("hf", "vllm"):
         load_prompt(settings.refine.prompt)
         model_path = getattr(settings.refine, backend).model_path

@@ -14,6 +14,12 @@ from tests.support.corpus import CORPUS_SCHEMA, FOOTER, NAV, PROSE, sample_docs,
 from tests.support.kill import killed_after_slices
 
 
+@pytest.fixture(autouse=True)
+def rules_backend(lake):
+    """These tests expect what the rules backend does to their documents (conf/local.yaml defaults to classifier)."""
+    lake.overrides.append("refine.backend=rules")
+
+
 def delta(spark, path: str):
     return spark.read.format("delta").load(path)
 

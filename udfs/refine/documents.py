@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from lakerefine.schemas.vocab import ERROR, SKIPPED_NULL, SKIPPED_TOO_LARGE
 from lakerefine.udfs.program.executor import Execution, execute
 from lakerefine.udfs.program.lines import count_lines
-from lakerefine.udfs.refine.backends.base import ProgramBackend, Prompt
+from lakerefine.udfs.refine.backends.base import DocumentContext, ProgramBackend, Prompt
 
 if TYPE_CHECKING:
     from lakerefine.conf.settings import RefineSettings
@@ -30,6 +30,7 @@ class Document:
     doc_id: str
     text: str | None
     source: str | None = None
+    context: DocumentContext | None = None
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def refine_documents(documents: list[Document], backend: ProgramBackend, limits:
             outcomes[i] = kept(doc, skipped)
             continue
         try:
-            planned[i] = backend.prompts(doc.text, doc.source)
+            planned[i] = backend.prompts(doc.text, doc.source, doc.context)
         except Exception as err:  # a document the backend cannot even read
             outcomes[i] = kept(doc, ERROR, error=describe(err))
     for i, programs in generate_all(backend, planned).items():

@@ -22,7 +22,9 @@ from lakerefine.udfs.lake.tables import TableRef
 from lakerefine.udfs.lake.versions import pin_input_version
 from lakerefine.udfs.refine import incremental as inc
 from lakerefine.udfs.refine.audit import audit_rows, earlier_attempt, ensure_edits_table, insert_audit
+from lakerefine.udfs.refine.backends import model_metrics
 from lakerefine.udfs.refine.publish import publish_full, publish_incremental, refined_rows
+from lakerefine.udfs.refine.site_shares import SHARES_TYPE, SITE_SHARES, site_shares
 from lakerefine.udfs.refine.summary import RunTotals, run_totals, status_lines
 from lakerefine.udfs.refine.udf import refine_udf
 
@@ -56,11 +58,20 @@ def run_refine(spark: SparkSession, settings: RefineSettings, tables: RefineTabl
         with run.timed("diff"):
             todo, deleted_ids = plan_incremental(corpus, previous, tables, run, settings.backend)
             todo_docs, todo_chars = document_count_and_chars(todo)
-    with run.timed("refine"):
-        remaining = todo
-        if earlier:  # a resumed run: leave out what earlier attempts audited
-            remaining = todo.join(tables.edits.run_rows(spark, run.run_id).select("doc_id"), "doc_id", "left_anti")
-        slices = refine_in_slices(remaining, todo_docs, todo_chars, settings, tables.edits, run)
+    shares = None
+    if uses_site_shares(settings) and todo_docs:
+        with run.timed("site_shares"):  # over the whole input, so a resumed or incremental run sees the same shares
+            shares = site_shares(corpus, settings.classifier)
+    try:
+        with run.timed("refine"):
+            remaining = todo
+            if earlier:  # a resumed run: leave out what earlier attempts audited
+                remaining = todo.join(tables.edits.run_rows(spark, run.run_id).select("doc_id"), "doc_id",
+                                      "left_anti")
+            slices = refine_in_slices(remaining, todo_docs, todo_chars, settings, tables.edits, run, shares)
+    finally:
+        if shares is not None:
+            shares.unpersist()
     with run.timed("check"):
         check_every_document_audited(run_totals(spark, tables.edits, run.run_id), input_docs, run.run_id)
     with run.timed("publish"):
@@ -86,13 +97,22 @@ def plan_incremental(corpus: DataFrame, previous: inc.PreviousRun, tables: Refin
     return corpus.join(changed, "doc_id", "left_semi"), deleted_ids
 
 
+def uses_site_shares(settings: RefineSettings) -> bool:
+    return settings.backend == "classifier" and settings.classifier.site_shares
+
+
 def refine_in_slices(todo: DataFrame, planned: int, planned_chars: int, settings: RefineSettings, edits: TableRef,
-                     run: Run) -> int:
+                     run: Run, shares: DataFrame | None = None) -> int:
     """Refine ``todo`` slice by slice (``planned`` documents of ``planned_chars`` characters when
-    the run started), committing each slice's audit rows; return the slice count."""
+    the run started), committing each slice's audit rows; return the slice count. ``shares``:
+    (doc_id, site_shares) of the documents that have a site."""
     source = (F.col(settings.source_column).cast("string") if settings.source_column in todo.columns
               else F.lit(None).cast("string"))
     documents = todo.select("doc_id", "text", source.alias("source"))
+    if shares is None:
+        documents = documents.withColumn(SITE_SHARES, F.lit(None).cast(SHARES_TYPE))
+    else:
+        documents = documents.join(shares, "doc_id", "left")
     refine = refine_udf(settings)
     return write_in_slices(documents, planned, settings.slice_docs, settings.tasks_per_slice,
                            lambda part: audit_rows(part.mapInPandas(refine, DOCUMENT_FIELDS), run), edits, run,
@@ -142,7 +162,7 @@ def refine_result(spark: SparkSession, settings: RefineSettings, tables: RefineT
                     "refined": f"{tables.output} (version {output_version})", "runs": str(tables.runs)},
             output_table=str(tables.output), output_version=output_version,
             other_outputs={str(tables.edits): tables.edits.version(spark)},
-            counts={**totals.as_counts(), "slices": slices})
+            counts={**totals.as_counts(), "slices": slices}, metrics=model_metrics(settings))
 
 
 def share(part: int, whole: int) -> str:

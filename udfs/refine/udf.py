@@ -1,4 +1,4 @@
-"""The refine step Spark runs: corpus rows (doc_id, text, source) in, ``DOCUMENT_FIELDS`` out.
+"""The refine step Spark runs: corpus rows (doc_id, text, source, site_shares) in, ``DOCUMENT_FIELDS`` out.
 
 The backend (and its model) is built once per Python worker, on the GPU Spark assigned
 the task, else the CPU (lake/batch_udf.py).
@@ -12,7 +12,7 @@ from lakerefine.conf.settings import RefineSettings
 from lakerefine.schemas.refine_edits import DOCUMENT_FIELDS
 from lakerefine.udfs.generate.device import engine_loader
 from lakerefine.udfs.lake.batch_udf import BatchFn, map_batches
-from lakerefine.udfs.refine.backends import ProgramBackend, create_backend
+from lakerefine.udfs.refine.backends import DocumentContext, ProgramBackend, create_backend
 from lakerefine.udfs.refine.documents import Document, DocumentLimits, Outcome, refine_documents
 
 
@@ -20,12 +20,21 @@ def refine_udf(settings: RefineSettings) -> BatchFn:
     limits = DocumentLimits.of(settings)
 
     def refine(backend: ProgramBackend, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        documents = [Document(row["doc_id"], row["text"], row["source"]) for row in rows]
+        documents = [Document(row["doc_id"], row["text"], row["source"], context_of(row)) for row in rows]
         now = datetime.now(timezone.utc)
         return [outcome_row(outcome, backend, now) for outcome in refine_documents(documents, backend, limits)]
 
     return map_batches(refine, DOCUMENT_FIELDS, **engine_loader(
         "refine", settings, settings.backend, settings.hf.device, "refine.hf.device", create_backend))
+
+
+def context_of(row: dict[str, Any]) -> DocumentContext | None:
+    shares = row.get("site_shares")
+    return None if shares is None else DocumentContext(site_shares=tuple(_plain(x) for x in shares))
+
+
+def _plain(share: Any) -> float | None:
+    return None if share is None or share != share else float(share)
 
 
 def outcome_row(outcome: Outcome, backend: ProgramBackend, refined_at: datetime) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Program backends: what writes a deletion program for a document.
 
-``rules.py`` adapts the rules program generator (udfs/rules/); ``lm.py`` a language model
+``classifier.py`` adapts the line classifier (udfs/classifier/); ``rules.py`` the rules
+program generator (udfs/rules/); ``lm.py`` a language model
 of the generation layer (udfs/generate/: ``hf``, ``vllm``). A new backend is a module here
 with a class following ``base.ProgramBackend`` and a line in ``create_backend``.
 ``create_backend`` imports only the module of the backend a config names, so the optional
@@ -10,16 +11,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lakerefine.udfs.refine.backends.base import ProgramBackend, Prompt
+from lakerefine.udfs.refine.backends.base import DocumentContext, ProgramBackend, Prompt
 
 if TYPE_CHECKING:
     from lakerefine.conf.settings import RefineSettings
 
-__all__ = ["ProgramBackend", "Prompt", "create_backend"]
+__all__ = ["DocumentContext", "ProgramBackend", "Prompt", "create_backend", "model_metrics"]
 
 
 def create_backend(settings: RefineSettings, device: str = "cpu") -> ProgramBackend:
     """The backend ``settings.backend`` names, its model (if any) loaded on ``device``."""
+    if settings.backend == "classifier":
+        from lakerefine.udfs.refine.backends.classifier import ClassifierBackend
+        return ClassifierBackend.load(settings.classifier.model_path)
     if settings.backend == "rules":
         from lakerefine.udfs.refine.backends.rules import RulesBackend
         return RulesBackend(settings.rules, settings.max_doc_chars, settings.chunk_chars)
@@ -27,3 +31,19 @@ def create_backend(settings: RefineSettings, device: str = "cpu") -> ProgramBack
         from lakerefine.udfs.refine.backends.lm import lm_backend
         return lm_backend(settings, device)
     raise ValueError(f"refine.backend: unknown backend {settings.backend!r}")
+
+
+def model_metrics(settings: RefineSettings) -> dict[str, str | None]:
+    """What wrote the programs, for the run's metrics, found on the driver without loading a language
+    model: the backend, ``model`` as ``refine_edits.model`` records it, and for the classifier its
+    model directory and content hash."""
+    if settings.backend == "classifier":
+        from lakerefine.udfs.refine.backends.classifier import ClassifierBackend
+        backend = ClassifierBackend.load(settings.classifier.model_path)
+        return {"backend": backend.name, "model": backend.model, "model_path": str(backend.path),
+                "model_content_hash": backend.line_model.content_hash}
+    if settings.backend == "rules":
+        from lakerefine.udfs.refine.backends.rules import RulesBackend
+        return {"backend": "rules", "model": RulesBackend(settings.rules, settings.max_doc_chars,
+                                                          settings.chunk_chars).model}
+    return {"backend": settings.backend, "model": str(getattr(settings, settings.backend).model_path)}

@@ -13,6 +13,7 @@ from lakerefine.udfs.generate.chunks import ChunkPrompter, Prompt
 
 if TYPE_CHECKING:
     from lakerefine.conf.settings import RefineSettings
+    from lakerefine.udfs.refine.backends.base import DocumentContext
 
 
 class LmBackend:
@@ -22,7 +23,7 @@ class LmBackend:
         self.model = engine.model_name
         self.prompter = prompter
 
-    def prompts(self, text: str, source: str | None) -> list[Prompt]:
+    def prompts(self, text: str, source: str | None, context: DocumentContext | None = None) -> list[Prompt]:
         return self.prompter.prompts(text, source)
 
     def generate(self, prompts: list[Prompt]) -> list[str]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from lakerefine.udfs.program.calls import Call, RemoveLines, RemoveStr, format_program
 from lakerefine.udfs.program.lines import split_lines
 from lakerefine.udfs.program.parser import parse_program
-from lakerefine.udfs.refine.backends.base import Prompt
+from lakerefine.udfs.refine.backends.base import DocumentContext, Prompt
 from lakerefine.udfs.rules.generator import RulesGenerator
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class RulesBackend:
         config = json.dumps(rules.model_dump(mode="json"), sort_keys=True)
         self.model = f"rules-{hashlib.sha256(config.encode()).hexdigest()[:12]}"
 
-    def prompts(self, text: str, source: str | None) -> list[Prompt]:
+    def prompts(self, text: str, source: str | None, context: DocumentContext | None = None) -> list[Prompt]:
         if len(text) <= self.max_doc_chars:
             return [Prompt(text, source)]
         return [Prompt(piece, source, first) for first, piece in line_pieces(text, self.chunk_chars)]

@@ -1,0 +1,57 @@
+"""The classifier backend with the shipped model through the refine pipeline (no Spark)."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from lakerefine.conf.settings import RefineSettings
+from lakerefine.schemas import vocab as S
+from lakerefine.udfs.program.executor import delete_spans
+from lakerefine.udfs.program.lines import count_lines
+from lakerefine.udfs.refine.backends import DocumentContext, create_backend, model_metrics
+from lakerefine.udfs.refine.backends.classifier import resolve_model_path, shipped_model
+from lakerefine.udfs.refine.documents import Document, DocumentLimits, refine_documents
+from tests.support.corpus import FOOTER, NAV, PROSE
+from tests.support.programs import is_subsequence
+
+SETTINGS = RefineSettings(backend="classifier")
+PAGE = f"{NAV}\n{PROSE}\n{PROSE} Again, with more words.\n\n{FOOTER}\n"
+
+
+def test_the_default_model_is_the_shipped_file_named_with_its_content_hash():
+    backend = create_backend(SETTINGS)
+    path = shipped_model()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert backend.name == "classifier" and backend.model == f"{path}@{digest}"
+    assert model_metrics(SETTINGS) == {"backend": "classifier", "model": backend.model, "model_path": str(path),
+                                       "model_content_hash": digest}
+
+
+def test_programs_only_delete_with_and_without_site_shares():
+    backend = create_backend(SETTINGS)
+    lines = count_lines(PAGE)
+    common = DocumentContext(site_shares=tuple(1.0 if k in (0, lines - 1) else 0.1 for k in range(lines)))
+    blank = DocumentContext(site_shares=tuple(None if k == 3 else 0.5 for k in range(lines)))
+    docs = [Document("plain", PAGE), Document("shares", PAGE, context=common), Document("blank", PAGE, context=blank),
+            Document("prose", f"{PROSE}\n"), Document("null", None)]
+    outcomes = refine_documents(docs, backend, DocumentLimits.of(SETTINGS))
+    assert [o.status for o in outcomes][-1] == S.SKIPPED_NULL
+    for doc, outcome in zip(docs[:-1], outcomes[:-1], strict=True):
+        assert outcome.status in (S.REFINED, S.UNCHANGED, S.EMPTIED), (doc.doc_id, outcome.error)
+        refined = delete_spans(doc.text, outcome.spans)
+        assert is_subsequence(refined, doc.text) and len(refined) == outcome.chars_out
+
+
+def test_site_shares_that_do_not_match_the_lines_are_a_document_error():
+    backend = create_backend(SETTINGS)
+    docs = [Document("short", PAGE, context=DocumentContext(site_shares=(0.5,))), Document("fine", PAGE)]
+    bad, good = refine_documents(docs, backend, DocumentLimits.of(SETTINGS))
+    assert bad.status == S.ERROR and f"1 site shares for {count_lines(PAGE)} lines" in bad.error
+    assert bad.chars_out == bad.chars_in and good.status != S.ERROR
+
+
+def test_a_model_path_that_is_not_a_file_is_a_clear_error(tmp_path):
+    with pytest.raises(ValueError, match="refine.classifier.model_path"):
+        resolve_model_path(str(tmp_path))
+    assert resolve_model_path(None) == shipped_model()

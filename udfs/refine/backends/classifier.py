@@ -1,0 +1,77 @@
+"""The ``classifier`` backend: the line classifier (udfs/classifier/) behind the backend interface.
+
+A document is read whole, with its lines' site shares when the job computed them
+(udfs/refine/site_shares.py). All documents of a batch are scored in one call; a line whose
+keep probability is under the model's threshold is removed (``remove_lines`` over each run of
+such lines), so the programs run through the same executor and audit as every backend's.
+``model`` names the model file and its content hash (``<path>@<sha256>``): what
+``refine_edits.model`` and the run's metrics record.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from lakerefine.udfs.classifier.model import LineModel
+from lakerefine.udfs.classifier.program import deletion_program
+from lakerefine.udfs.program.lines import count_lines
+from lakerefine.udfs.refine.backends.base import DocumentContext, Prompt
+
+SHIPPED_MODELS = Path(__file__).resolve().parents[2] / "classifier" / "models"
+
+
+@dataclass(frozen=True)
+class LinePrompt(Prompt):
+    """A whole document and its lines' site shares (None: no site; NaN: a line without a key)."""
+
+    site_shares: tuple[float, ...] | None = None
+
+
+class ClassifierBackend:
+    name = "classifier"
+
+    def __init__(self, model: LineModel, path: Path):
+        self.line_model = model
+        self.path = path
+        self.model = model_id(path, model)
+
+    @classmethod
+    def load(cls, model_path: str | None) -> ClassifierBackend:
+        path = resolve_model_path(model_path)
+        return cls(LineModel.load(path), path)
+
+    def prompts(self, text: str, source: str | None, context: DocumentContext | None = None) -> list[Prompt]:
+        shares = context.site_shares if context is not None else None
+        if shares is not None and len(shares) != count_lines(text):
+            raise ValueError(f"{len(shares)} site shares for {count_lines(text)} lines")
+        return [LinePrompt(text, source, site_shares=None if shares is None else tuple(
+            math.nan if share is None else share for share in shares))]
+
+    def generate(self, prompts: list[Prompt]) -> list[str]:
+        texts = [prompt.text for prompt in prompts]
+        shares = [getattr(prompt, "site_shares", None) for prompt in prompts]
+        keep = self.line_model.keep_probabilities(texts, shares)
+        return [deletion_program(text, probabilities, self.line_model.threshold)
+                for text, probabilities in zip(texts, keep, strict=True)]
+
+
+def resolve_model_path(model_path: str | None) -> Path:
+    """``refine.classifier.model_path`` as a file: null is the model shipped in the package."""
+    path = shipped_model() if model_path is None else Path(model_path).resolve()
+    if not path.is_file():
+        raise ValueError(f"refine.classifier.model_path: {path} is not a file "
+                         "(a `lakerefine train-classifier` output, or null for the shipped model)")
+    return path
+
+
+def shipped_model() -> Path:
+    """The one model file (*.json) under udfs/classifier/models/."""
+    found = sorted(SHIPPED_MODELS.glob("*.json")) if SHIPPED_MODELS.is_dir() else []
+    if len(found) != 1:
+        raise ValueError(f"expected one shipped classifier model under {SHIPPED_MODELS}, found {len(found)}")
+    return found[0]
+
+
+def model_id(path: Path, model: LineModel) -> str:
+    return f"{path}@{model.content_hash}"

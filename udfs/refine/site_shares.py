@@ -1,0 +1,84 @@
+"""The site-share feature: for each line of a document, the share of its site's documents that
+contain the same (normalised) line.
+
+A line on most pages of a site is furniture (menus, footers, share bars) unless it looks like
+content; only a data-lake job sees every page of a site at once. One extra Spark pass over the
+input: the line keys (``classifier.site_keys.line_keys``, in a pandas UDF) are exploded with
+their line position, kept once per (site, key, document), counted per (site, key), divided by
+the site's document count and joined back, as one array per document in line order. Nothing is
+collected to the driver; the per-document arrays are persisted (memory, then disk) for the job
+that reads them, which unpersists them.
+
+A document has no site shares (``site_shares`` null: missing) when the site column is null or
+empty, the URL has no host, the table has neither column, or its site has fewer than
+``site_keys.MIN_SITE_DOCUMENTS`` documents (the shares would say nothing). A line whose key is
+null (a blank line) has a null share.
+"""
+from __future__ import annotations
+
+import pandas as pd
+from pyspark import StorageLevel
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql.types import ArrayType, DoubleType, StringType
+
+from lakerefine.conf.settings import SiteSettings
+from lakerefine.udfs.classifier.site_keys import MIN_SITE_DOCUMENTS
+
+SITE_SHARES = "site_shares"
+SHARES_TYPE = ArrayType(DoubleType(), True)
+
+
+def site_of(frame: DataFrame, settings: SiteSettings) -> Column:
+    """A document's site: ``site_column`` when set (it must exist), else the lower-cased host of
+    ``url_column`` (null when the table has no such column or the URL has no host)."""
+    if settings.site_column:
+        if settings.site_column not in frame.columns:
+            raise ValueError(f"site_column {settings.site_column!r} is not a column of the table "
+                             f"(columns: {sorted(frame.columns)})")
+        site = F.col(settings.site_column).cast("string")
+    elif settings.url_column in frame.columns:
+        site = F.lower(F.try_parse_url(F.col(settings.url_column).cast("string"), F.lit("HOST")))
+    else:
+        return F.lit(None).cast("string")
+    return F.when(F.length(site) > 0, site)
+
+
+def site_shares(frame: DataFrame, settings: SiteSettings, text_column: str = "text") -> DataFrame:
+    """(doc_id, site_shares) for every document of ``frame`` that has a site, persisted; unpersist
+    it when done. ``site_shares[i]`` belongs to line i of the text (``program.lines.split_lines``)."""
+    sited = frame.select("doc_id", site_of(frame, settings).alias("site"), F.col(text_column).alias("text"))
+    keyed = (sited.where(F.col("site").isNotNull())
+             .select("doc_id", F.xxhash64("site").alias("site"),
+                     F.posexplode_outer(_line_keys(F.col("text"))).alias("pos", "key"))
+             .select("doc_id", "site", "pos", F.when(F.col("key").isNotNull(), F.xxhash64("key")).alias("key"))
+             .persist(StorageLevel.MEMORY_AND_DISK))
+    try:
+        return _shares_per_document(keyed).persist(StorageLevel.MEMORY_AND_DISK).transform(_materialized)
+    finally:
+        keyed.unpersist()
+
+
+def _shares_per_document(keyed: DataFrame) -> DataFrame:
+    site_docs = (keyed.groupBy("site").agg(F.countDistinct("doc_id").alias("site_docs"))
+                 .where(F.col("site_docs") >= MIN_SITE_DOCUMENTS))
+    key_docs = (keyed.where(F.col("key").isNotNull()).select("site", "key", "doc_id").distinct()
+                .groupBy("site", "key").agg(F.count("*").alias("key_docs")))
+    shares = (key_docs.join(site_docs, "site")
+              .select("site", "key", (F.col("key_docs") / F.col("site_docs")).alias("share")))
+    line = F.when(F.col("pos").isNotNull(), F.struct("pos", "share"))
+    return (keyed.join(site_docs.select("site"), "site", "left_semi").join(shares, ["site", "key"], "left")
+            .groupBy("doc_id").agg(F.array_sort(F.collect_list(line)).alias("lines"))
+            .select("doc_id", F.transform("lines", lambda x: x["share"]).cast(SHARES_TYPE).alias(SITE_SHARES)))
+
+
+def _materialized(frame: DataFrame) -> DataFrame:
+    frame.count()
+    return frame
+
+
+@F.pandas_udf(ArrayType(StringType(), True))
+def _line_keys(texts: pd.Series) -> pd.Series:
+    from lakerefine.udfs.classifier.site_keys import line_keys
+
+    return texts.map(lambda text: list(line_keys(text)) if isinstance(text, str) and text else [])
