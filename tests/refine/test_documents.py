@@ -24,7 +24,7 @@ class CannedBackend:
         self.programs, self.fail_on, self.max_batch = programs, fail_on, max_batch
         self.calls: list[int] = []
 
-    def prompts(self, text: str, source: str | None) -> list[Prompt]:
+    def prompts(self, text: str, source: str | None, context=None) -> list[Prompt]:
         return [Prompt(text, source)]
 
     def generate(self, prompts: list[Prompt]) -> list[str]:
