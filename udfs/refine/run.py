@@ -89,13 +89,38 @@ def plan_incremental(corpus: DataFrame, previous: inc.PreviousRun, tables: Refin
 def refine_in_slices(todo: DataFrame, planned: int, settings: RefineSettings, edits: TableRef, run: Run) -> int:
     """Refine ``todo`` slice by slice (``planned`` documents when the run started), committing
     each slice's audit rows; return the slice count."""
-    source = (F.col(settings.source_column).cast("string") if settings.source_column in todo.columns
-              else F.lit(None).cast("string"))
-    documents = todo.select("doc_id", "text", source.alias("source"))
+    if settings.backend == "replay":   # the replay backend reads each document's recorded program
+        documents = todo.select("doc_id", "text").join(recorded_programs(todo.sparkSession, settings, run),
+                                                       "doc_id", "left")
+    else:
+        source = (F.col(settings.source_column).cast("string") if settings.source_column in todo.columns
+                  else F.lit(None).cast("string"))
+        documents = todo.select("doc_id", "text", source.alias("source"))
     refine = refine_udf(settings)
     return write_in_slices(documents, planned, settings.slice_docs, settings.tasks_per_slice,
                            lambda part: audit_rows(part.mapInPandas(refine, DOCUMENT_FIELDS), run), edits, run,
                            stage="refine")
+
+
+def recorded_programs(spark: SparkSession, settings: RefineSettings, run: Run) -> DataFrame:
+    """(doc_id, source = the program) that ``refine.replay.table`` recorded for ``refine.replay.run_id``;
+    ValueError if the table is missing, lacks a column, or has no rows (or two) for a doc_id."""
+    table = TableRef.resolve(settings.replay.table, run.settings.tables)
+    if not table.exists(spark):
+        raise ValueError(f"refine.replay.table: no Delta table at {table}")
+    rows = table.read(spark)
+    missing = {"run_id", "doc_id", "program"} - set(rows.columns)
+    if missing:
+        raise ValueError(f"refine.replay.table {table} lacks column(s) {sorted(missing)}")
+    recorded = rows.where(F.col("run_id") == settings.replay.run_id).select(
+        "doc_id", F.col("program").cast("string").alias("source"))
+    count = recorded.agg(F.count("*").alias("rows"), F.countDistinct("doc_id").alias("ids")).first()
+    if count.rows == 0:
+        raise ValueError(f"refine.replay.table {table} has no rows for run_id '{settings.replay.run_id}'")
+    if count.rows != count.ids:
+        raise ValueError(f"refine.replay.table {table} has {count.rows} rows for run_id "
+                         f"'{settings.replay.run_id}' but {count.ids} distinct doc_ids: one program per document")
+    return recorded
 
 
 def count_unique_documents(corpus: DataFrame, table: TableRef) -> int:

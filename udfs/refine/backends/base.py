@@ -14,7 +14,7 @@ __all__ = ["ProgramBackend", "Prompt"]
 
 
 class ProgramBackend(Protocol):
-    name: str           # rules | hf | vllm
+    name: str           # rules | hf | vllm | replay
     model: str | None   # what wrote the programs: a model path, or the rules config's hash
 
     def prompts(self, text: str, source: str | None) -> list[Prompt]:
