@@ -162,6 +162,7 @@ def main() -> None:
     jobs = args.jobs.split(",")
     sys.path.insert(0, str(REPO))
     work = args.workdir or Path(tempfile.mkdtemp(prefix="fault_loop_"))
+    work.mkdir(parents=True, exist_ok=True)
     lake = work / "lake"
     log = work / "jobs.log"
     rng = random.Random(args.seed)

@@ -7,6 +7,9 @@ or carries the reason it must be quarantined.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -77,6 +80,29 @@ def read_checked(spark: SparkSession, path: str, fmt: str,
     if fmt == "txt":
         return _read_txt(spark, path), StructType([StructField("file_name", StringType())])
     raise ValueError(f"unknown input format {fmt!r}: expected one of {FORMATS}")
+
+
+class UnreadableInput(ValueError):
+    """An input file Spark could not read to its end (a gzip cut short, a corrupt file)."""
+
+
+@contextmanager
+def unreadable_files_named() -> Iterator[None]:
+    """Spark's FAILED_READ_FILE inside the block as an UnreadableInput naming the file and the cause."""
+    try:
+        yield
+    except Exception as err:
+        text = str(err)
+        if "FAILED_READ_FILE" not in text:
+            raise
+        where = re.search(r"reading file (\S+?)\.?(?:\s|$)", text)
+        kind = re.search(r"FAILED_READ_FILE\.?(\w*)", text).group(1) or "NO_HINT"
+        cause = re.search(r"(\w+(?:Exception|Error): [^\n]+)", text.split("FAILED_READ_FILE", 1)[1])
+        raise UnreadableInput(
+            f"input file {where.group(1) if where else '?'} cannot be read to its end "
+            f"(FAILED_READ_FILE.{kind}: {cause.group(1) if cause else 'see the cause'}): it is truncated, "
+            "corrupt, or of another schema than the other files; nothing was ingested; "
+            "fix or remove it and run again") from err
 
 
 # -- JSONL ------------------------------------------------------------------------------------
