@@ -19,6 +19,7 @@ KERNELS = [
     "lakerefine.udfs.tokenclean.formatting", "lakerefine.udfs.tokenclean.selection",
     "lakerefine.udfs.tokenclean.float_keys",
     "lakerefine.udfs.refine.documents", "lakerefine.udfs.refine.backends.rules",
+    "lakerefine.udfs.refine.backends.replay",
     "lakerefine.udfs.expert.answers", "lakerefine.udfs.expert.pairs", "lakerefine.udfs.expert.quotas",
     "lakerefine.udfs.distill.chunk_pairs", "lakerefine.udfs.generate.chunks", "lakerefine.udfs.generate.prompts",
 ]
