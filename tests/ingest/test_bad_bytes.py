@@ -88,3 +88,28 @@ def test_parquet_files_that_disagree_on_the_text_type_fail_naming_the_column(spa
         cli("ingest", "--input", str(tmp_path / "in"))
     print(type(raised.value).__name__, str(raised.value)[:600])
     assert not TableRef.resolve("corpus", settings.tables).exists(spark)
+
+
+def test_kernels_say_why_bytes_or_characters_cannot_be_stored():
+    from lakerefine.udfs.ingest.records import Checked, encodable
+    from lakerefine.udfs.ingest.udf import decode_line
+
+    assert decode_line("caf\u00e9".encode()) == ("caf\u00e9", True)
+    assert decode_line(b"caf\xe9") == ("caf\ufffd", False)
+    lone = encodable(Checked("a", "x \ud800 y", None, None))
+    assert lone.reason == "invalid_unicode" and lone.value is None and "value" in lone.detail
+    assert encodable(Checked("a", "\U0001F600 \x00", None, None)).reason is None
+
+
+def test_a_failed_read_names_the_file_and_the_cause():
+    from lakerefine.udfs.ingest.sources import unreadable_files_named
+
+    spark_message = ("[FAILED_READ_FILE.NO_HINT] Encountered error while reading file file:///in/cut.jsonl.gz. "
+                     "SQLSTATE: KD001\nCaused by: java.io.EOFException: Unexpected end of input stream")
+    with pytest.raises(UnreadableInput, match=r"file:///in/cut.jsonl.gz cannot be read to its end "
+                                              r"\(FAILED_READ_FILE.NO_HINT: EOFException: Unexpected end"):
+        with unreadable_files_named():
+            raise RuntimeError(spark_message)
+    with pytest.raises(KeyError):   # anything else passes through unchanged
+        with unreadable_files_named():
+            raise KeyError("other")
