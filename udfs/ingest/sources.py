@@ -97,10 +97,11 @@ def unreadable_files_named() -> Iterator[None]:
             raise
         where = re.search(r"reading file (\S+?)\.?(?:\s|$)", text)
         kind = re.search(r"FAILED_READ_FILE\.?(\w*)", text).group(1) or "NO_HINT"
-        cause = re.search(r"(\w+(?:Exception|Error): [^\n]+)", text.split("FAILED_READ_FILE", 1)[1])
+        causes = [c for c in re.findall(r"(\w+(?:Exception|Error): [^\n]+)", text.split("FAILED_READ_FILE", 1)[1])
+                  if not c.startswith("OriginalTryStackTrace")]   # the last named is the root cause
         raise UnreadableInput(
             f"input file {where.group(1) if where else '?'} cannot be read to its end "
-            f"(FAILED_READ_FILE.{kind}: {cause.group(1) if cause else 'see the cause'}): it is truncated, "
+            f"(FAILED_READ_FILE.{kind}: {causes[-1] if causes else 'see the cause'}): it is truncated, "
             "corrupt, or of another schema than the other files; nothing was ingested; "
             "fix or remove it and run again") from err
 
