@@ -209,10 +209,23 @@ class ClassifierSettings(SiteSettings):
     site_shares: bool = True
 
 
+class ReplaySettings(Section):
+    """The ``replay`` backend: each document's program is the one a table recorded for its doc_id."""
+
+    # A table with doc_id, program and run_id columns: a past run's refine_edits, or one made by hand.
+    table: str = "refine_edits"
+    run_id: str | None = None   # whose programs are served; required with refine.backend: replay
+
+    @field_validator("table")
+    @classmethod
+    def _valid_table(cls, value: str) -> str:
+        return check_table_name(value)
+
+
 class RefineSettings(Section):
     """refine: corpus -> refine_edits (audit) -> refined."""
 
-    backend: Literal["classifier", "rules", "hf", "vllm"] = "rules"
+    backend: Literal["classifier", "rules", "hf", "vllm", "replay"] = "rules"
     edits_table: str = "refine_edits"
     # The corpus column whose value tells the rules backend the kind of document (mail, wiki, ...).
     source_column: str | None = "source"
@@ -243,6 +256,7 @@ class RefineSettings(Section):
     classifier: ClassifierSettings = Field(default_factory=ClassifierSettings)
     hf: HfGenerationSettings = Field(default_factory=HfGenerationSettings)
     vllm: VllmGenerationSettings = Field(default_factory=VllmGenerationSettings)
+    replay: ReplaySettings = Field(default_factory=ReplaySettings)
 
     @field_validator("edits_table")
     @classmethod
@@ -261,6 +275,8 @@ class RefineSettings(Section):
             raise ValueError(f"refine.chunk_tokens ({self.chunk_tokens}) + refine.vllm.max_new_tokens "
                              f"({self.vllm.max_new_tokens}) must fit refine.vllm.max_model_len "
                              f"({self.vllm.max_model_len})")
+        if self.backend == "replay" and not self.replay.run_id:
+            raise ValueError("refine.backend: replay needs refine.replay.run_id (whose programs to serve)")
         if "max_line_chars" in self.rules.model_fields_set and self.rules.max_line_chars != self.max_line_chars:
             raise ValueError("set refine.max_line_chars, not refine.rules.max_line_chars")
         if self.rules.max_line_chars != self.max_line_chars:

@@ -31,6 +31,8 @@ NOT_UNIQUE = "not_unique"
 CALL_REJECTIONS = (UNKNOWN_FUNCTION, BAD_ARITY, BAD_TYPE, MALFORMED, OUT_OF_RANGE, NOT_FOUND, NOT_UNIQUE)
 
 # -- *_quarantine.reason: why an input record was set aside ----------------------------------
+INVALID_UTF8 = "invalid_utf8"           # the line's bytes are not UTF-8 (the record shows them as U+FFFD)
+INVALID_UNICODE = "invalid_unicode"     # a lone surrogate (an escaped \ud800-\udfff): not encodable as UTF-8
 MALFORMED_JSON = "malformed_json"
 NOT_AN_OBJECT = "not_an_object"
 NULL_TEXT = "null_text"

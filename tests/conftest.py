@@ -27,8 +27,9 @@ def lake_root(tmp_path_factory) -> Path:
 def spark(lake_root):
     from lakerefine.udfs.lake.session import build_session
 
+    # local[2,3]: two cores, and a failed task is retried (3 attempts), as on a cluster.
     settings = load_settings("local", [f"spark.warehouse_dir={lake_root / '_warehouse'}",
-                                       "spark.master=local[2]"])
+                                       "spark.master=local[2,3]"])
     session = build_session(settings.spark)
     yield session
     session.stop()

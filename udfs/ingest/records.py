@@ -71,6 +71,21 @@ def check_id(value: Any, text: str, missing_id: str) -> tuple[str | None, str | 
     return doc_id, None, None
 
 
+NOT_UTF8 = Checked(None, None, None, Q.INVALID_UTF8, "the line is not valid UTF-8")
+
+
+def encodable(checked: Checked) -> Checked:
+    """``checked``, or why its id, value or other fields cannot be stored: a lone surrogate
+    (JSON may escape one, ``"\\ud800"``) has no UTF-8 encoding."""
+    for name, value in (("id", checked.id), ("value", checked.value), ("fields", checked.extras_json)):
+        try:
+            if value is not None:
+                value.encode("utf-8")
+        except UnicodeEncodeError as err:
+            return Checked(None, None, None, Q.INVALID_UNICODE, f"{name}: {err.reason} at {err.start}")
+    return checked
+
+
 def check_json_line(line: str, check: Callable[[dict[str, Any]], Checked]) -> Checked:
     """A line of JSONL through ``check`` (a record kernel), or why it is not a record."""
     try:

@@ -20,8 +20,9 @@ from pyspark.sql.types import StructType
 from lakerefine.schemas.quarantine import QUARANTINE_SCHEMA
 from lakerefine.schemas.sft import MESSAGES, MESSAGES_TYPE, SAMPLE_ID
 from lakerefine.schemas.vocab import CONTENT_HASH, DUPLICATE_ID
+from lakerefine.udfs.ingest.sources import unreadable_files_named
 from lakerefine.udfs.lake.runs import Run, RunResult, by_key
-from lakerefine.udfs.lake.tables import TableRef, commit_metadata_for
+from lakerefine.udfs.lake.tables import TableRef, commit_metadata_for, conflicts_named
 
 
 @dataclass
@@ -81,7 +82,7 @@ def upsert(rows: DataFrame, table: TableRef, run: Run, key: str, value: str) -> 
         table.write(rows, "errorifexists", metadata=run.commit_metadata())
         return rows.count(), 0
     target = table.delta(spark)
-    with commit_metadata_for(spark, run.commit_metadata()):
+    with commit_metadata_for(spark, run.commit_metadata()), conflicts_named(table, run.run_id):
         (target.alias("t").merge(rows.alias("s"), f"t.`{key}` = s.`{key}`")
          .whenMatchedUpdateAll(condition=f"NOT (t.`{value}` <=> s.`{value}`)")
          .whenNotMatchedInsertAll()
@@ -97,7 +98,8 @@ def ingest_checked(checked: DataFrame, table_rows: Callable[[DataFrame], DataFra
     ones as ``table_rows`` shapes them, upserted on ``key``), counted both ways."""
     marked = mark_duplicates(checked).persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        groups = marked.groupBy("reason", "id_source").count().collect()
+        with unreadable_files_named():   # the first action reads every input file
+            groups = marked.groupBy("reason", "id_source").count().collect()
         by_reason: dict[str | None, int] = {}
         for row in groups:
             by_reason[row["reason"]] = by_reason.get(row["reason"], 0) + row["count"]

@@ -7,12 +7,15 @@ or carries the reason it must be quarantined.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import LongType, StringType, StructField, StructType
+from pyspark.sql.types import BooleanType, LongType, StringType, StructField, StructType
 
 from lakerefine.conf.settings import IngestSettings, IngestSftSettings
 from lakerefine.schemas import vocab as Q
@@ -47,7 +50,8 @@ def checked_schema(value_column: str) -> StructType:
 
 CHECKED_SCHEMA = checked_schema("text")
 CHECKED_SFT_SCHEMA = checked_schema("messages_json")
-ZST_LINES = StructType([StructField("source_file", StringType(), True), StructField("line", StringType(), True)])
+ZST_LINES = StructType([StructField("source_file", StringType(), True), StructField("line", StringType(), True),
+                        StructField("utf8", BooleanType(), True)])
 CHECKED_COLUMNS = [f.name for f in CHECKED_SCHEMA.fields]
 FORMATS = ("jsonl", "parquet", "txt")
 
@@ -78,10 +82,36 @@ def read_checked(spark: SparkSession, path: str, fmt: str,
     raise ValueError(f"unknown input format {fmt!r}: expected one of {FORMATS}")
 
 
+class UnreadableInput(ValueError):
+    """An input file Spark could not read to its end (a gzip cut short, a corrupt file)."""
+
+
+@contextmanager
+def unreadable_files_named() -> Iterator[None]:
+    """Spark's FAILED_READ_FILE inside the block as an UnreadableInput naming the file and the cause."""
+    try:
+        yield
+    except Exception as err:
+        text = str(err)
+        if "FAILED_READ_FILE" not in text:
+            raise
+        where = re.search(r"reading file (\S+?)\.?(?:\s|$)", text)
+        kind = re.search(r"FAILED_READ_FILE\.?(\w*)", text).group(1) or "NO_HINT"
+        causes = [c for c in re.findall(r"(\w+(?:Exception|Error): [^\n]+)", text.split("FAILED_READ_FILE", 1)[1])
+                  if not c.startswith("OriginalTryStackTrace")]   # the last named is the root cause
+        raise UnreadableInput(
+            f"input file {where.group(1) if where else '?'} cannot be read to its end "
+            f"(FAILED_READ_FILE.{kind}: {causes[-1] if causes else 'see the cause'}): it is truncated, "
+            "corrupt, or of another schema than the other files; nothing was ingested; "
+            "fix or remove it and run again") from err
+
+
 # -- JSONL ------------------------------------------------------------------------------------
 
 def jsonl_lines(spark: SparkSession, path: str) -> DataFrame:
-    """(source_file, line) for every non-blank line; .zst is decompressed in Python (Hadoop can't)."""
+    """(source_file, block_start, seq, line, utf8) for every non-blank line; bytes that are not
+    UTF-8 show as U+FFFD in ``line`` and make ``utf8`` false. .zst is decompressed in Python
+    (Hadoop can't)."""
     files = [str(p) for p in Path(path).rglob("*") if p.is_file()] if Path(path).is_dir() else [path]
     files = [f for f in files if not Path(f).name.startswith((".", "_"))]
     zst = [f for f in files if f.endswith(".zst")]
@@ -91,12 +121,13 @@ def jsonl_lines(spark: SparkSession, path: str) -> DataFrame:
         parts.append(spark.read.text(plain).select(F.col("_metadata.file_path").alias("source_file"),
                                                    F.col("_metadata.file_block_start").alias("block_start"),
                                                    F.monotonically_increasing_id().alias("seq"),
-                                                   F.col("value").alias("line")))
+                                                   F.make_valid_utf8("value").alias("line"),
+                                                   F.is_valid_utf8("value").alias("utf8")))
     if zst:
         parts.append(spark.read.format("binaryFile").load(zst)
                      .mapInPandas(zst_lines_udf(ZST_LINES), ZST_LINES)
                      .select("source_file", F.lit(0).cast("long").alias("block_start"),
-                             F.monotonically_increasing_id().alias("seq"), "line"))
+                             F.monotonically_increasing_id().alias("seq"), "line", "utf8"))
     lines = parts[0]
     for extra in parts[1:]:
         lines = lines.unionByName(extra)
@@ -159,7 +190,8 @@ def _read_txt(spark: SparkSession, path: str) -> DataFrame:
     """One document per .txt file (empty files included, so they are quarantined); id = content hash."""
     df = (spark.read.format("binaryFile").option("recursiveFileLookup", True)
           .option("pathGlobFilter", "*.txt").load(path))
-    text = F.decode(F.col("content"), "UTF-8")
+    text = F.make_valid_utf8(F.col("content").cast("string"))
+    utf8 = F.is_valid_utf8(F.col("content").cast("string"))
     files = df.select(
         F.col("path").alias("source_file"),
         F.lit(0).cast("long").alias("block_start"),
@@ -168,8 +200,8 @@ def _read_txt(spark: SparkSession, path: str) -> DataFrame:
         F.substring(F.sha2(text, 256), 1, 32).alias("doc_id"),
         text.alias("text"),
         F.to_json(F.struct(F.element_at(F.split("path", "/"), -1).alias("file_name"))).alias("extras_json"),
-        F.when(F.trim(text) == "", F.lit(Q.EMPTY_TEXT)).alias("reason"),
-        F.lit(None).cast("string").alias("detail"),
+        F.when(~utf8, F.lit(Q.INVALID_UTF8)).when(F.trim(text) == "", F.lit(Q.EMPTY_TEXT)).alias("reason"),
+        F.when(~utf8, F.lit("the file is not valid UTF-8")).alias("detail"),
         F.lit(CONTENT_HASH).alias("id_source"))
     empty = [(name, 0, 0, None, None, None, None, Q.EMPTY_TEXT, "empty file", None)
              for name in _empty_files(spark, path, ".txt")]

@@ -12,6 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from delta.exceptions.captured import (  # importing it makes PySpark raise these for Delta's conflicts
+    ConcurrentAppendException,
+    ConcurrentDeleteDeleteException,
+    ConcurrentDeleteReadException,
+    ConcurrentTransactionException,
+    ConcurrentWriteException,
+    DeltaConcurrentModificationException,
+    MetadataChangedException,
+    ProtocolChangedException,
+)
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -22,6 +32,13 @@ from lakerefine.conf.settings import TableSettings
 
 USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata"
 HISTORY_WINDOW = 8   # commits read at first when looking for a run's commit
+COMMIT_CONFLICTS = (DeltaConcurrentModificationException, ConcurrentWriteException, MetadataChangedException,
+                    ProtocolChangedException, ConcurrentAppendException, ConcurrentDeleteReadException,
+                    ConcurrentDeleteDeleteException, ConcurrentTransactionException)
+
+
+class CommitConflict(RuntimeError):
+    """Another writer committed to the table while this run was writing it; this run committed nothing."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +144,19 @@ class TableRef:
             if len(rows) < window:
                 return None
             window *= 8
+
+
+@contextmanager
+def conflicts_named(table: TableRef, run_id: str) -> Iterator[None]:
+    """Delta's commit conflicts inside the block as a CommitConflict that says what happened:
+    Delta's optimistic concurrency let the other writer commit and rejected this run's commit whole."""
+    try:
+        yield
+    except COMMIT_CONFLICTS as err:
+        raise CommitConflict(
+            f"{table} was changed by another writer while run {run_id} was writing it: nothing of run "
+            f"{run_id} was committed to it ({type(err).__name__}: {str(err).splitlines()[0][:300]}). "
+            f"Rerun with --run-id {run_id} once the other writer is done.") from err
 
 
 def count_by(rows: DataFrame, column: str) -> dict[str, int]:

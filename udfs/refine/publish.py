@@ -3,7 +3,8 @@
 Spans are the source of truth, so the refined text is computed here from the raw
 text and the run's audit rows (in Spark SQL, no Python), never copied from a UDF.
 Each run adds exactly one Delta version: an overwrite (full run) or one MERGE
-(incremental run), its commit carrying the run's metadata.
+(incremental run), its commit carrying the run's metadata. Two runs publishing to one table at
+once: Delta commits one, the other fails whole with a CommitConflict (and can be rerun).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pyspark.sql import functions as F
 from lakerefine.schemas.refined import REFINE_RUN_ID
 from lakerefine.schemas.vocab import EDITED, EMPTIED
 from lakerefine.udfs.lake.runs import Run
-from lakerefine.udfs.lake.tables import TableRef, commit_metadata_for
+from lakerefine.udfs.lake.tables import TableRef, commit_metadata_for, conflicts_named
 
 DELETE_FLAG = "_delete"
 
@@ -52,8 +53,9 @@ def publish_full(rows: DataFrame, refined: TableRef, run: Run, drop_emptied: boo
     """Replace the refined table with ``rows`` in one commit."""
     if drop_emptied:
         rows = rows.where(~F.col(DELETE_FLAG))
-    refined.write(rows.drop(DELETE_FLAG), "overwrite", metadata=run.commit_metadata(mode="full"),
-                  overwriteSchema="true")
+    with conflicts_named(refined, run.run_id):
+        refined.write(rows.drop(DELETE_FLAG), "overwrite", metadata=run.commit_metadata(mode="full"),
+                      overwriteSchema="true")
 
 
 def publish_incremental(rows: DataFrame, deleted_ids: DataFrame, refined: TableRef, run: Run,
@@ -67,7 +69,7 @@ def publish_incremental(rows: DataFrame, deleted_ids: DataFrame, refined: TableR
         gone = gone.withColumn(name, F.lit(True) if name == DELETE_FLAG else F.lit(None).cast(dtype))
     source = flagged.unionByName(gone)
     values = {c: F.col(f"s.`{c}`") for c in rows.columns if c != DELETE_FLAG}
-    with commit_metadata_for(spark, run.commit_metadata(mode="incremental")):
+    with commit_metadata_for(spark, run.commit_metadata(mode="incremental")), conflicts_named(refined, run.run_id):
         (refined.delta(spark).alias("t").merge(source.alias("s"), F.col("t.doc_id") == F.col("s.doc_id"))
          .whenMatchedDelete(condition=F.col(f"s.{DELETE_FLAG}"))
          .whenMatchedUpdate(set=values)

@@ -23,6 +23,7 @@ from lakerefine.udfs.lake.versions import pin_input_version
 from lakerefine.udfs.refine import incremental as inc
 from lakerefine.udfs.refine.audit import audit_rows, earlier_attempt, ensure_edits_table, insert_audit
 from lakerefine.udfs.refine.backends import model_metrics
+from lakerefine.udfs.refine.backends.replay import RECORDED_PROGRAM
 from lakerefine.udfs.refine.publish import publish_full, publish_incremental, refined_rows
 from lakerefine.udfs.refine.site_shares import SHARES_TYPE, SITE_SHARES, site_shares
 from lakerefine.udfs.refine.summary import RunTotals, run_totals, status_lines
@@ -109,6 +110,8 @@ def refine_in_slices(todo: DataFrame, planned: int, planned_chars: int, settings
     source = (F.col(settings.source_column).cast("string") if settings.source_column in todo.columns
               else F.lit(None).cast("string"))
     documents = todo.select("doc_id", "text", source.alias("source"))
+    if settings.backend == "replay":   # the replay backend reads each document's recorded program
+        documents = documents.join(recorded_programs(todo.sparkSession, settings, run), "doc_id", "left")
     if shares is None:
         documents = documents.withColumn(SITE_SHARES, F.lit(None).cast(SHARES_TYPE))
     else:
@@ -117,6 +120,27 @@ def refine_in_slices(todo: DataFrame, planned: int, planned_chars: int, settings
     return write_in_slices(documents, planned, settings.slice_docs, settings.tasks_per_slice,
                            lambda part: audit_rows(part.mapInPandas(refine, DOCUMENT_FIELDS), run), edits, run,
                            stage="refine", planned_bytes=planned_chars, task_bytes=settings.task_text_bytes)
+
+
+def recorded_programs(spark: SparkSession, settings: RefineSettings, run: Run) -> DataFrame:
+    """(doc_id, recorded_program) that ``refine.replay.table`` recorded for ``refine.replay.run_id``;
+    ValueError if the table is missing, lacks a column, or has no rows (or two) for a doc_id."""
+    table = TableRef.resolve(settings.replay.table, run.settings.tables)
+    if not table.exists(spark):
+        raise ValueError(f"refine.replay.table: no Delta table at {table}")
+    rows = table.read(spark)
+    missing = {"run_id", "doc_id", "program"} - set(rows.columns)
+    if missing:
+        raise ValueError(f"refine.replay.table {table} lacks column(s) {sorted(missing)}")
+    recorded = rows.where(F.col("run_id") == settings.replay.run_id).select(
+        "doc_id", F.col("program").cast("string").alias(RECORDED_PROGRAM))
+    count = recorded.agg(F.count("*").alias("rows"), F.countDistinct("doc_id").alias("ids")).first()
+    if count.rows == 0:
+        raise ValueError(f"refine.replay.table {table} has no rows for run_id '{settings.replay.run_id}'")
+    if count.rows != count.ids:
+        raise ValueError(f"refine.replay.table {table} has {count.rows} rows for run_id "
+                         f"'{settings.replay.run_id}' but {count.ids} distinct doc_ids: one program per document")
+    return recorded
 
 
 def count_unique_documents(corpus: DataFrame, table: TableRef) -> tuple[int, int]:

@@ -13,7 +13,9 @@ from lakerefine.schemas.refine_edits import DOCUMENT_FIELDS
 from lakerefine.udfs.generate.device import engine_loader
 from lakerefine.udfs.lake.batch_udf import BatchFn, map_batches
 from lakerefine.udfs.refine.backends import DocumentContext, ProgramBackend, create_backend
+from lakerefine.udfs.refine.backends.replay import RECORDED_PROGRAM
 from lakerefine.udfs.refine.documents import Document, DocumentLimits, Outcome, refine_documents
+from lakerefine.udfs.refine.site_shares import SITE_SHARES
 
 
 def refine_udf(settings: RefineSettings) -> BatchFn:
@@ -29,8 +31,11 @@ def refine_udf(settings: RefineSettings) -> BatchFn:
 
 
 def context_of(row: dict[str, Any]) -> DocumentContext | None:
-    shares = row.get("site_shares")
-    return None if shares is None else DocumentContext(site_shares=tuple(_plain(x) for x in shares))
+    shares, program = row.get(SITE_SHARES), row.get(RECORDED_PROGRAM)
+    if shares is None and program is None:
+        return None
+    return DocumentContext(site_shares=None if shares is None else tuple(_plain(x) for x in shares),
+                           recorded_program=program)
 
 
 def _plain(share: Any) -> float | None:

@@ -1,8 +1,9 @@
 """Program backends: what writes a deletion program for a document.
 
 ``classifier.py`` adapts the line classifier (udfs/classifier/); ``rules.py`` the rules
-program generator (udfs/rules/); ``lm.py`` a language model
-of the generation layer (udfs/generate/: ``hf``, ``vllm``). A new backend is a module here
+program generator (udfs/rules/); ``lm.py`` a language model of the generation layer
+(udfs/generate/: ``hf``, ``vllm``); ``replay.py`` serves the programs a table recorded (a past
+run's audit). A new backend is a module here
 with a class following ``base.ProgramBackend`` and a line in ``create_backend``.
 ``create_backend`` imports only the module of the backend a config names, so the optional
 vllm extra is needed only where ``refine.backend: vllm``.
@@ -30,6 +31,9 @@ def create_backend(settings: RefineSettings, device: str = "cpu") -> ProgramBack
     if settings.backend in ("hf", "vllm"):
         from lakerefine.udfs.refine.backends.lm import lm_backend
         return lm_backend(settings, device)
+    if settings.backend == "replay":
+        from lakerefine.udfs.refine.backends.replay import ReplayBackend
+        return ReplayBackend(settings.replay)
     raise ValueError(f"refine.backend: unknown backend {settings.backend!r}")
 
 

@@ -4,7 +4,7 @@ A backend turns a document into prompts (the whole document for ``rules`` and ``
 numbered chunks inside the refiner prompt for language models) and prompts into programs. Line
 numbers in every program are global to the document, so one document's programs are joined into
 one. What the job knows of a document beyond its text (``DocumentContext``: the site shares of
-its lines) reaches the backend with it; a backend that has no use for it ignores it.
+its lines, a recorded program) reaches the backend with it; a backend that has no use for it ignores it.
 """
 from __future__ import annotations
 
@@ -23,10 +23,12 @@ class DocumentContext:
     # Per line of the text, the share of the site's documents containing that line (None: a line
     # without a key); None: the document has no site.
     site_shares: tuple[float | None, ...] | None = None
+    # The program a table recorded for this document (the replay backend); None: none recorded.
+    recorded_program: str | None = None
 
 
 class ProgramBackend(Protocol):
-    name: str           # classifier | rules | hf | vllm
+    name: str           # classifier | rules | hf | vllm | replay
     model: str | None   # what wrote the programs: a model path (and content hash), or the rules config's hash
 
     def prompts(self, text: str, source: str | None, context: DocumentContext | None = None) -> list[Prompt]:

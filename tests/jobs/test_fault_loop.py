@@ -1,0 +1,25 @@
+"""bench/fault_loop.py for a few trials: the driver killed at a random moment, the run resumed
+with its run id, the final tables equal to an uninterrupted run's."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow   # a dozen job processes
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_killed_and_resumed_runs_equal_uninterrupted_ones(tmp_path):
+    results = tmp_path / "fault_loop.json"
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "fault_loop.py"), "--trials", "2", "--seed", "1",
+                           "--jobs", "ingest,refine", "--workdir", str(tmp_path / "work"), "--results", str(results)],
+                          cwd=REPO, capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    totals = json.loads(results.read_text())["totals"]
+    assert totals["trials"] == 2 and totals["differences"] == 0 and totals["duplicates"] == 0
+    assert totals["killed"] >= 1 and totals["resumes"] >= totals["killed"]
+    assert "differences: 0, duplicates: 0" in done.stdout
