@@ -21,7 +21,7 @@ KERNELS = [
     "lakerefine.udfs.refine.documents", "lakerefine.udfs.refine.backends.rules",
     "lakerefine.udfs.expert.answers", "lakerefine.udfs.expert.pairs", "lakerefine.udfs.expert.quotas",
     "lakerefine.udfs.distill.chunk_pairs", "lakerefine.udfs.generate.chunks", "lakerefine.udfs.generate.prompts",
-    "lakerefine.udfs.generate.batching",
+    "lakerefine.udfs.generate.batching", "lakerefine.udfs.platforms.emr",
 ]
 HEAVY = ("pyspark", "torch", "transformers")
 
