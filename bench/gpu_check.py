@@ -39,9 +39,11 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=64, help="corpus documents refined per backend")
     parser.add_argument("--samples", type=int, default=64, help="SFT samples scored and trained on")
     parser.add_argument("--keep", type=float, default=0.6)
+    parser.add_argument("--max-batch-tokens", type=int, default=16384, help="token scoring's padded-token budget")
     parser.add_argument("--backends", default="hf,vllm")
     parser.add_argument("--device", choices=["cuda", "cpu"], default="cuda",
-                        help="cpu: a small run of the script itself without a GPU (use --backends hf)")
+                        help="cpu: a small run of the script itself without a GPU (with --backends hf, "
+                             "--max-batch-tokens 1024)")
     args = parser.parse_args()
     import torch
 
@@ -58,7 +60,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         samples = sft_samples(model, args.samples)
         report["lora"], reference = lora_step_rate(model, samples, Path(tmp), args.device)
-        report["token_clean"] = token_clean_agreement(model, reference, samples, args.keep, args.device)
+        report["token_clean"] = token_clean_agreement(model, reference, samples, args.keep, args.device,
+                                                      args.max_batch_tokens)
     documents = corpus_documents(args.docs)
     report["refine"] = {name: refine_throughput(name, model, documents, args.device)
                         for name in args.backends.split(",")}
@@ -95,7 +98,8 @@ def lora_step_rate(model: str, samples, tmp: Path, device: str) -> tuple[dict, P
              "first_loss": round(last.first_loss, 4), "last_loss": round(last.last_loss, 4)}, tmp / "ref25")
 
 
-def token_clean_agreement(base_path: str, ref_path: Path, samples, keep: float, device: str) -> dict:
+def token_clean_agreement(base_path: str, ref_path: Path, samples, keep: float, device: str,
+                          max_batch_tokens: int) -> dict:
     import numpy as np
     import torch
 
@@ -109,7 +113,7 @@ def token_clean_agreement(base_path: str, ref_path: Path, samples, keep: float, 
     scores, seconds = {}, {}
     for name, where, dtype in (("bf16", device, torch.bfloat16), ("fp32", "cpu", torch.float32)):
         scorer = TokenScorer(load_causal_lm(base_path, where, dtype), load_causal_lm(ref_path, where, dtype),
-                             pad_token_id=pad, max_batch_tokens=16384)
+                             pad_token_id=pad, max_batch_tokens=max_batch_tokens)
         start = time.perf_counter()
         scores[name] = np.concatenate(scorer.score_samples(ids, labels))
         seconds[name] = time.perf_counter() - start

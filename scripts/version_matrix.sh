@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # CI-optional (not in .ci/run): the Spark tests on another pyspark + delta-spark pair.
 #   bash scripts/version_matrix.sh [PYSPARK_VERSION] [DELTA_VERSION] [pytest args...]
-# Default pair: pyspark 4.1.4 + delta-spark 4.1.0 (Databricks Runtime 18 runs Spark 4.1).
+# Default pair: pyspark 4.1.0 + delta-spark 4.1.0 (Databricks Runtime 18 runs Spark 4.1). Delta 4.1.0
+# is built against Spark 4.1.0: with pyspark 4.1.4 its jar fails to load
+# (NoClassDefFoundError: org.apache.spark.sql.catalyst.plans.logical.IgnoreCachedData, absent from 4.1.4's catalyst).
 # Builds .matrix/<pair>/: a venv holding only that pyspark/delta-spark pair and layered on the
 # project's .venv for everything else (torch, transformers, ...; run scripts/setup.sh first),
 # Delta's jars of that version from Maven Central, and a copy of the working tree whose jars/
@@ -9,7 +11,7 @@
 # Then runs the spark-marked tests there (default `-m "spark and not slow"`; pass pytest args to change).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYSPARK=${1:-4.1.4}
+PYSPARK=${1:-4.1.0}
 DELTA=${2:-4.1.0}
 shift $(( $# < 2 ? $# : 2 ))
 BASE_PY=${BASE_PY:-$PWD/.venv/bin/python}
