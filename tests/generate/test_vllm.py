@@ -106,3 +106,14 @@ def test_the_refine_pipeline_keeps_a_failed_document_whole_with_an_error_status(
     assert (outcomes[1].chars_out, outcomes[1].spans) == (len(documents[1].text), [])
     assert [o.chars_out for o in outcomes[::2]] == [len("keep me\n"), len("body\n")]
     assert len(seen.calls) == 5     # 3 -> 1 + 2 -> 1 + 1: no second round of per-document retries
+
+
+def test_the_expert_answers_per_character_batch_and_records_a_prompt_failing_alone(monkeypatch, fresh_worker,
+                                                                                   smollm2):
+    from lakerefine.udfs.expert.backends.engine import EngineExpert
+
+    seen = use_standin(monkeypatch, reply=lambda prompt: "an answer")
+    expert = EngineExpert("vllm", generator(smollm2, max_batch_chars=10**6))
+    replies = expert.answer(["first question", f"{POISON} question", "third"])
+    assert [r.text for r in replies] == ["an answer", None, "an answer"]
+    assert replies[1].error_kind == "backend_error" and len(seen.built) == 1

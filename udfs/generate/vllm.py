@@ -76,7 +76,9 @@ class VllmGenerator:
                                                   add_generation_prompt=True)
 
     def batches(self, texts: list[str]) -> list[list[int]]:
-        """Indices of ``texts``, shortest first, in runs of at most ``max_batch_chars`` characters."""
+        """Indices of ``texts``, shortest first, in runs of at most ``max_batch_chars`` characters.
+        Starts the engine first (callers go on to ``generate_batch``, whose failures they retry)."""
+        self.engine  # noqa: B018
         return char_batches(texts, self.settings.max_batch_chars)
 
     def generate(self, texts: list[str]) -> list[str]:
