@@ -154,6 +154,8 @@ class VllmGenerationSettings(SamplingSettings):
     gpu_memory_utilization: float = Field(0.85, gt=0.0, le=1.0)
     dtype: str = "auto"
     enforce_eager: bool = False
+    # Prompts per LLM.generate call are bounded by characters, not rows (a failed call is halved and retried).
+    max_batch_chars: int = Field(200_000, ge=1)
     # Any other keyword argument of vllm.LLM(...).
     engine_args: dict[str, str | int | float | bool] = Field(default_factory=dict)
 

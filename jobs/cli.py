@@ -20,6 +20,12 @@ JOBS = {
     "train-reference": "train_reference",
     "export": "export",
 }
+# Subcommands that are not jobs (no run recorded) -> module with HELP, add_arguments(parser), main(args).
+HELPERS = {
+    "query": "query",
+    "report": "report",
+    "emr-steps": "emr_steps",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,14 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     conf_parser.add_argument("--config", default="local")
     conf_parser.add_argument("--set", action="append", default=[])
     conf_parser.set_defaults(job=None)
-    query = importlib.import_module("lakerefine.jobs.query")
-    query_parser = sub.add_parser("query", help=escape_percent(query.HELP), description=query.HELP)
-    query.add_arguments(query_parser)
-    query_parser.set_defaults(job=None)
-    report = importlib.import_module("lakerefine.jobs.report")
-    report_parser = sub.add_parser("report", help=escape_percent(report.HELP), description=report.HELP)
-    report.add_arguments(report_parser)
-    report_parser.set_defaults(job=None)
+    for command, module_name in HELPERS.items():
+        helper = importlib.import_module(f"lakerefine.jobs.{module_name}")
+        helper_parser = sub.add_parser(command, help=escape_percent(helper.HELP), description=helper.HELP)
+        helper.add_arguments(helper_parser)
+        helper_parser.set_defaults(job=None)
     return parser
 
 
@@ -65,10 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "spark-conf":
         return print_spark_conf(args)
-    if args.command == "query":
-        return importlib.import_module("lakerefine.jobs.query").main(args)
-    if args.command == "report":
-        return importlib.import_module("lakerefine.jobs.report").main(args)
+    if args.command in HELPERS:
+        return importlib.import_module(f"lakerefine.jobs.{HELPERS[args.command]}").main(args)
     return run_job(args.job, args)
 
 

@@ -25,6 +25,7 @@ KERNELS = [
     *(f"lakerefine.udfs.classifier.{m}" for m in ("features", "model", "program", "site_keys", "training")),
     "lakerefine.udfs.distill.chunk_pairs", "lakerefine.udfs.generate.chunks", "lakerefine.udfs.generate.prompts",
     "lakerefine.udfs.report.model", "lakerefine.udfs.report.figures", "lakerefine.udfs.report.render",
+    "lakerefine.udfs.generate.batching", "lakerefine.udfs.platforms.emr",
 ]
 HEAVY = ("pyspark", "torch", "transformers")
 

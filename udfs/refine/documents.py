@@ -6,7 +6,9 @@ for the whole batch) -> one program per document -> execution -> audit fields.
 Nothing is lost: null or empty text is ``skipped_null``, a too-large document
 ``skipped_too_large`` (when configured), and when the batch's generation fails
 every document is retried alone once; a document that fails again is ``error``
-with the message. All of these keep the text as it was.
+with the message. An engine that retries by itself (vLLM: ``generate.batching``)
+raises ``PromptsFailed`` instead, and only the documents of its failed prompts are
+``error``. All of these keep the text as it was (``keep_all()``).
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lakerefine.schemas.vocab import ERROR, SKIPPED_NULL, SKIPPED_TOO_LARGE
+from lakerefine.udfs.generate.batching import PromptsFailed
 from lakerefine.udfs.program.executor import Execution, execute
 from lakerefine.udfs.program.lines import count_lines
 from lakerefine.udfs.refine.backends.base import DocumentContext, ProgramBackend, Prompt
@@ -113,13 +116,17 @@ def generate_all(backend: ProgramBackend,
         return {}
     prompts = [prompt for doc_prompts in planned.values() for prompt in doc_prompts]
     try:
-        programs = backend.generate(prompts)
+        programs: list[str | Exception] = list(backend.generate(prompts))
+    except PromptsFailed as failed:  # the engine retried already: only the failed prompts' documents fail
+        programs = [RuntimeError(reply.error) if reply.text is None else reply.text for reply in failed.replies]
     except Exception:
         return {i: _generate_alone(backend, doc_prompts) for i, doc_prompts in planned.items()}
     results: dict[int, list[str] | Exception] = {}
     position = 0
     for i, doc_prompts in planned.items():
-        results[i] = programs[position:position + len(doc_prompts)]
+        mine = programs[position:position + len(doc_prompts)]
+        errors = [program for program in mine if isinstance(program, Exception)]
+        results[i] = errors[0] if errors else mine  # type: ignore[assignment]
         position += len(doc_prompts)
     return results
 

@@ -2,8 +2,9 @@
 
 The document is read as numbered chunks inside the refiner prompt (``generate.chunks``); all
 prompts of a batch go to the engine at once (``hf``: batches of ``batch_size``, shortest
-first; ``vllm``: one call). A prompt that cannot fit the model's context raises, so the
-pipeline retries its document alone and records the error.
+first; ``vllm``: calls of at most ``max_batch_chars`` characters, shortest first, a failed
+call halved and retried by the engine itself). A prompt that cannot fit the model's context
+raises, so the pipeline records the error for its document and keeps the text.
 """
 from __future__ import annotations
 

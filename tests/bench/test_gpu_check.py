@@ -1,0 +1,42 @@
+"""bench/gpu_check.sh on a machine without a GPU: it stops at once, says why, installs nothing.
+(Its measurements need a GPU and are never part of the tests.)"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+NO_GPU_EXIT = 3
+pytestmark = pytest.mark.slow
+
+
+def gpu_present() -> bool:
+    if shutil.which("nvidia-smi") is None:
+        return False
+    return subprocess.run(["nvidia-smi", "-L"], capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(gpu_present(), reason="a GPU is here: the early exit cannot occur")
+def test_the_script_stops_before_installing_anything_without_a_gpu(tmp_path):
+    # A Python that does not exist: reaching the install step would fail with another status.
+    env = {**os.environ, "PY": str(tmp_path / "no-python")}
+    done = subprocess.run(["bash", "bench/gpu_check.sh"], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == NO_GPU_EXIT, done.stderr
+    assert "no NVIDIA GPU here" in done.stderr and done.stdout == ""
+
+
+def test_the_measurements_refuse_to_run_where_torch_sees_no_gpu():
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("torch sees a GPU here")
+    done = subprocess.run([sys.executable, "bench/gpu_check.py"], cwd=REPO, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == NO_GPU_EXIT, done.stderr[-2000:]
+    assert "torch sees no GPU" in done.stderr and done.stdout == ""

@@ -1,0 +1,1 @@
+"""Managed platforms: what a job needs to run on EMR (step and cluster definitions)."""
