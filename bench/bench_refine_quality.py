@@ -15,7 +15,8 @@ Rows, on the same pages:
   in-process, ``create_backend`` + ``refine_documents`` in batches of
   ``spark.arrow_max_records_per_batch`` (the UDF's code path), or with ``--spark`` the
   real job end to end (``lakerefine ingest`` of doc_id/text/url, ``lakerefine refine``,
-  the refined table's text and refine_edits' spans read back);
+  the refined table's text and refine_edits' spans read back; the pages whose output
+  differs from the in-process loop's are counted);
 - anchors (``bench`` extra): trafilatura, jusText, readability-lxml and resiliparse
   run on the page's HTML.
 
@@ -242,9 +243,12 @@ def main(argv: list[str] | None = None) -> int:
     labels = [label_lines(page.raw, page.gold) for page in pages]
     raw = Refined([page.raw for page in pages], [[] for _ in pages], Counter(unchanged=len(pages)), 0.0)
     rows: dict[str, tuple[str, Refined]] = {"raw": ("raw", raw)}
+    differing = {}
     if args.spark:
         for name, refined in refine_with_spark(pages, args.backend, args.config, args.overrides).items():
             rows[f"{name} (spark job)"] = ("backend", refined)
+            in_process = refine_in_process(pages, name, args.config, args.overrides)
+            differing[f"{name} (spark job)"] = sum(a != b for a, b in zip(refined.texts, in_process.texts, strict=True))
     else:
         for name in args.backend:
             rows[name] = ("backend", refine_in_process(pages, name, args.config, args.overrides))
@@ -252,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
         rows[name] = ("anchor", run_anchor(pages, name))
 
     result = report(pages, rows, labels)
+    for name, count in differing.items():
+        result["rows"][name]["pages_differing_from_in_process"] = count
     result |= {"split": args.split, "data": args.data, "spark": args.spark, "limit": args.limit,
                "overrides": args.overrides}
     title = (f"Refinement quality, {args.split} split of {' + '.join(args.data)}"
@@ -259,7 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     table = markdown(result, title)
     print(table)
     for name, row in result["rows"].items():
-        print(f"{name}: statuses {row['statuses']}, {row['seconds']} s")
+        same = row.get("pages_differing_from_in_process")
+        print(f"{name}: statuses {row['statuses']}, {row['seconds']} s"
+              + ("" if same is None else f", pages whose output differs from the in-process loop: {same}"))
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{args.out}.md").write_text(table)
     (RESULTS / f"{args.out}.json").write_text(json.dumps(result, indent=2) + "\n")
