@@ -252,8 +252,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for name in args.backend:
             rows[name] = ("backend", refine_in_process(pages, name, args.config, args.overrides))
+            print(f"{name}: {rows[name][1].seconds:.1f} s", file=sys.stderr, flush=True)
     for name in args.anchors:
         rows[name] = ("anchor", run_anchor(pages, name))
+        print(f"{name}: {rows[name][1].seconds:.1f} s", file=sys.stderr, flush=True)
 
     result = report(pages, rows, labels)
     for name, count in differing.items():

@@ -80,7 +80,7 @@ PACKAGES = [
                "usr/share/doc/mkdocs/html", "div[role=main]"),
     DocPackage("python-markdown-doc", "3.4.1-2+deb12u1",
                "7d4a70ccbf465dcb2a6aaad68f1b843a60ad4f85b7174ef8606766337e9647bb",
-               "MkDocs (Python-Markdown)", "BSD-3-Clause", "train",
+               "MkDocs (Sphinx-like theme)", "BSD-3-Clause", "train",
                "usr/share/doc/python-markdown-doc/docs", "div[role=main]"),
     DocPackage("libjsoncpp-doc", "1.9.5-4",
                "641357a275fd17c2f47ed2445c0ca7bd1b727905e3e837ece95b2b903c8d6e00",
