@@ -219,6 +219,22 @@ def markdown(result: dict, title: str) -> str:
         cells.append(f"{deletions['precision']:.3f} / {deletions['recall']:.3f}" if deletions else "n/a")
         cells.append(f"{overall['new_characters']:,}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n\n" + deletions_markdown(result)
+
+
+def deletions_markdown(result: dict) -> str:
+    """Deletion precision / recall per set, for the rows with spans; - where a set has no labelled page."""
+    sets = list(result["pages"])
+    labelled = result["labelled_pages"]
+    lines = ["Deleted characters against the line labels, per set: precision / recall.", "",
+             "| row | " + " | ".join(f"{s} ({labelled.get(s, 0)} labelled)" for s in sets) + " |",
+             "|---|" + "---|" * len(sets)]
+    for name, row in result["rows"].items():
+        if "deletions" not in row["sets"][ALL]:
+            continue
+        cells = [f"{d['precision']:.3f} / {d['recall']:.3f}" if d["documents"] else "-"
+                 for d in (row["sets"][s]["deletions"] for s in sets)]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
