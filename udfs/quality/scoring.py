@@ -7,6 +7,7 @@ that only deletes must keep at 0.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -70,15 +71,25 @@ def new_characters(raw: str, output: str) -> int:
     """Characters of ``output`` left over when it is matched in order against ``raw``, each
     at its earliest place (optimal for a subsequence): 0 exactly when ``output`` is ``raw``
     with characters deleted."""
-    new, position = 0, 0
+    new, position, places = 0, 0, None
     for piece in output.splitlines(keepends=True):
         if raw.startswith(piece, position):  # the greedy match, a line at a time
             position += len(piece)
             continue
+        places = places or positions(raw)
         for char in piece:
-            found = raw.find(char, position)
-            if found < 0:
+            at = places.get(char, ())
+            k = bisect_left(at, position)
+            if k == len(at):
                 new += 1
             else:
-                position = found + 1
+                position = at[k] + 1
     return new
+
+
+def positions(text: str) -> dict[str, list[int]]:
+    """Where each character occurs in ``text``, ascending."""
+    found: dict[str, list[int]] = defaultdict(list)
+    for i, char in enumerate(text):
+        found[char].append(i)
+    return found
