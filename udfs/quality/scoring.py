@@ -7,13 +7,12 @@ that only deletes must keep at 0.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from lakerefine.udfs.quality.deletions import DeletionScore, Spans, score_deletions
 from lakerefine.udfs.quality.labels import LineLabels
-from lakerefine.udfs.quality.shingles import ShingleScore, score_page
+from lakerefine.udfs.quality.shingles import PageShingles, ShingleScore, score_page
 
 ALL = "all"
 
@@ -37,11 +36,11 @@ class SetScore:
     chars_in: int = 0
     chars_out: int = 0
 
-    def add_page(self, page: LabelledPage, output: str, deleted: Spans | None, labels: LineLabels | None) -> None:
-        self.shingles.add_page(score_page(output, page.gold))
-        if deleted is not None and labels is not None:
-            self.deletions.add(score_deletions(deleted, labels.boilerplate, labels.neutral))
-        new = new_characters(page.raw, output)
+    def add_page(self, page: LabelledPage, output: str, shingles: PageShingles, deletions: DeletionScore | None,
+                 new: int) -> None:
+        self.shingles.add_page(shingles)
+        if deletions is not None:
+            self.deletions.add(deletions)
         self.new_characters += new
         self.pages_with_new_characters += bool(new)
         self.chars_in += len(page.raw)
@@ -61,9 +60,13 @@ def score_outputs(pages: list[LabelledPage], outputs: list[str], deleted: list[S
     """Scores by set and over all pages (``ALL``); ``deleted`` None: the refiner has no spans."""
     scores: dict[str, SetScore] = defaultdict(SetScore)
     for i, page in enumerate(pages):
-        spans = deleted[i] if deleted is not None else None
+        shingles = score_page(outputs[i], page.gold)
+        deletions = None
+        if deleted is not None and labels[i] is not None:
+            deletions = score_deletions(deleted[i], labels[i].boilerplate, labels[i].neutral)
+        new = new_characters(page.raw, outputs[i])
         for key in (page.set, ALL):
-            scores[key].add_page(page, outputs[i], spans, labels[i])
+            scores[key].add_page(page, outputs[i], shingles, deletions, new)
     return dict(scores)
 
 
@@ -71,25 +74,16 @@ def new_characters(raw: str, output: str) -> int:
     """Characters of ``output`` left over when it is matched in order against ``raw``, each
     at its earliest place (optimal for a subsequence): 0 exactly when ``output`` is ``raw``
     with characters deleted."""
-    new, position, places = 0, 0, None
+    new, position, last = 0, 0, {}
     for piece in output.splitlines(keepends=True):
         if raw.startswith(piece, position):  # the greedy match, a line at a time
             position += len(piece)
             continue
-        places = places or positions(raw)
         for char in piece:
-            at = places.get(char, ())
-            k = bisect_left(at, position)
-            if k == len(at):
+            if char not in last:
+                last[char] = raw.rfind(char)
+            if last[char] < position:  # nowhere further on: no scan to the end
                 new += 1
             else:
-                position = at[k] + 1
+                position = raw.find(char, position) + 1
     return new
-
-
-def positions(text: str) -> dict[str, list[int]]:
-    """Where each character occurs in ``text``, ascending."""
-    found: dict[str, list[int]] = defaultdict(list)
-    for i, char in enumerate(text):
-        found[char].append(i)
-    return found
