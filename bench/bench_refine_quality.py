@@ -1,0 +1,302 @@
+"""How good refinement is on real labelled pages: every backend side by side with raw and HTML extractors.
+
+    python bench/bench_refine_quality.py [--backend rules [classifier hf ...]] [--split test|all]
+        [--data webpages docpages] [--anchors trafilatura justext readability resiliparse | --anchors]
+        [--spark] [--limit N] [--set KEY=VALUE ...]
+
+Data: ../shared/data/webpages (five public sets; see its README) and data/docpages
+(documentation pages with code). Held out (``--split test``, the default): a page's
+own ``split`` field where it has one (docpages: by package), else
+``lakerefine.udfs.quality.splits.split_of(id)``.
+
+Rows, on the same pages:
+- ``raw``: no refinement (the page's text as a naive extractor gives it);
+- each ``--backend``: the page's raw text refined the way the refine job refines it:
+  in-process, ``create_backend`` + ``refine_documents`` in batches of
+  ``spark.arrow_max_records_per_batch`` (the UDF's code path), or with ``--spark`` the
+  real job end to end (``lakerefine ingest`` of doc_id/text/url, ``lakerefine refine``,
+  the refined table's text and refine_edits' spans read back; the pages whose output
+  differs from the in-process loop's are counted);
+- anchors (``bench`` extra): trafilatura, jusText, readability-lxml and resiliparse
+  run on the page's HTML.
+
+Per set and overall: 4-gram shingle precision/recall/F1 against gold
+(udfs/quality/shingles.py); for raw and backends, character-level precision/recall of
+deletions on pages with line labels (udfs/quality/labels.py; anchors rewrite
+whitespace and report no spans, so they have none); new characters (output characters
+not found in order in the input: 0 on every backend row, or the bench fails).
+Writes bench/results/refine_quality.{md,json}.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from lakerefine.udfs.quality.labels import label_lines
+from lakerefine.udfs.quality.scoring import ALL, LabelledPage, SetScore, score_outputs
+from lakerefine.udfs.quality.splits import TEST, split_of
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = {"webpages": REPO.parent / "shared" / "data" / "webpages" / "webpages.jsonl.gz",
+        "docpages": REPO / "data" / "docpages" / "docpages.jsonl.gz"}
+RESULTS = REPO / "bench" / "results"
+ANCHORS = ("trafilatura", "justext", "readability", "resiliparse")
+
+
+# -- pages ---------------------------------------------------------------------------------------
+
+def load_pages(paths: list[Path], split: str, limit: int | None = None) -> list[LabelledPage]:
+    """Pages of the given files on ``split`` (test or all), at most ``limit`` per set, in file order."""
+    pages, per_set = [], Counter()
+    for path in paths:
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            for line in lines:
+                record = json.loads(line)
+                if split == TEST and (record.get("split") or split_of(record["id"])) != TEST:
+                    continue
+                if limit is not None and per_set[record["set"]] >= limit:
+                    continue
+                per_set[record["set"]] += 1
+                pages.append(LabelledPage(record["id"], record["set"], record["raw"] or "", record["gold"] or "",
+                                          record.get("html"), record.get("url")))
+    return pages
+
+
+# -- refiners ------------------------------------------------------------------------------------
+
+class Refined:
+    """One row's outputs: texts, deleted spans (None for anchors), statuses, seconds."""
+
+    def __init__(self, texts: list[str], spans: list | None, statuses: Counter, seconds: float):
+        self.texts, self.spans, self.statuses, self.seconds = texts, spans, statuses, seconds
+
+
+def refine_in_process(pages: list[LabelledPage], backend_name: str, config: str, overrides: list[str]) -> Refined:
+    """The refine job's per-batch code path (udfs/refine/udf.py) in a plain loop."""
+    from lakerefine.conf.loader import load_settings
+    from lakerefine.udfs.program.executor import delete_spans
+    from lakerefine.udfs.refine.backends import create_backend
+    from lakerefine.udfs.refine.documents import Document, DocumentLimits, refine_documents
+
+    settings = load_settings(config, [*overrides, f"refine.backend={backend_name}"])
+    backend = create_backend(settings.refine)
+    limits = DocumentLimits.of(settings.refine)
+    batch = settings.spark.arrow_max_records_per_batch
+    documents = [Document(page.page_id, page.raw, None) for page in pages]
+    outcomes, started = [], time.perf_counter()
+    for i in range(0, len(documents), batch):
+        outcomes.extend(refine_documents(documents[i:i + batch], backend, limits))
+    seconds = time.perf_counter() - started
+    texts = [delete_spans(page.raw, outcome.spans) for page, outcome in zip(pages, outcomes, strict=True)]
+    return Refined(texts, [outcome.spans for outcome in outcomes], Counter(o.status for o in outcomes), seconds)
+
+
+def refine_with_spark(pages: list[LabelledPage], backends: list[str], config: str,
+                      overrides: list[str]) -> dict[str, Refined]:
+    """``lakerefine ingest`` + ``lakerefine refine`` per backend in a scratch lake; output read back.
+    A page missing from the refined table scores as an empty output (status ``missing``)."""
+    from pyspark.sql import functions as F
+
+    from lakerefine.conf.loader import load_settings
+    from lakerefine.jobs.cli import main as cli
+    from lakerefine.udfs.lake.session import build_session
+    from lakerefine.udfs.lake.tables import TableRef
+
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="bench-quality-") as tmp:
+        work = Path(tmp)
+        lake = [f"tables.base_path={work / 'lake'}", f"spark.warehouse_dir={work / 'wh'}", *overrides]
+        source = work / "pages.jsonl"
+        source.write_text("".join(json.dumps({"doc_id": p.page_id, "text": p.raw, "url": p.url}) + "\n"
+                                  for p in pages), encoding="utf-8")
+        run_cli(cli, ["ingest", "--input", str(source), "--output", "bench_corpus"], config, lake)
+        settings = load_settings(config, lake)
+        spark = build_session(settings.spark)
+
+        def table(name: str):
+            return TableRef.resolve(name, settings.tables).read(spark)
+
+        corpus = dict(table("bench_corpus").select("doc_id", "text").toPandas().itertuples(index=False))
+        changed = sum(corpus.get(p.page_id) != p.raw for p in pages if p.raw.strip())
+        if changed:
+            print(f"warning: ingest stored {changed} pages' text differently from raw", file=sys.stderr)
+        for name in backends:
+            output = f"refined_{name}"
+            started = time.perf_counter()
+            run_cli(cli, ["refine", "--input", "bench_corpus", "--output", output], config,
+                    [*lake, f"refine.backend={name}"])
+            seconds = time.perf_counter() - started
+            refined = table(output).select("doc_id", "text", "refine_run_id").toPandas()
+            run_ids = refined["refine_run_id"].unique().tolist()
+            edits = (table(settings.refine.edits_table).where(F.col("run_id").isin(run_ids))
+                     .select("doc_id", "status", "spans").toPandas())
+            texts = dict(zip(refined["doc_id"], refined["text"], strict=True))
+            spans = {row.doc_id: [(s["start"], s["end"]) for s in (row.spans if row.spans is not None else [])]
+                     for row in edits.itertuples(index=False)}
+            statuses = Counter(dict(zip(edits["doc_id"], edits["status"], strict=True)).get(p.page_id, "missing")
+                               for p in pages)
+            results[name] = Refined([texts.get(p.page_id) or "" for p in pages],
+                                    [spans.get(p.page_id, []) for p in pages], statuses, seconds)
+    return results
+
+
+def run_cli(cli, argv: list[str], config: str, overrides: list[str]) -> None:
+    code = cli([*argv, "--config", config, "--quiet", *(arg for item in overrides for arg in ("--set", item))])
+    if code:
+        raise SystemExit(f"lakerefine {argv[0]} failed with exit status {code}")
+
+
+def extract_with_anchor(name: str, html: str) -> str:
+    if name == "trafilatura":
+        import trafilatura
+        return trafilatura.extract(html) or ""
+    if name == "justext":
+        import justext
+        paragraphs = justext.justext(html, justext.get_stoplist("English"))
+        return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+    if name == "readability":
+        import html_text
+        from readability import Document
+        return html_text.extract_text(Document(html).summary(html_partial=True))
+    if name == "resiliparse":
+        from resiliparse.extract.html2text import extract_plain_text
+        return extract_plain_text(html, main_content=True)
+    raise ValueError(f"unknown anchor {name!r}; known: {', '.join(ANCHORS)}")
+
+
+def run_anchor(pages: list[LabelledPage], name: str) -> Refined:
+    """An HTML extractor on every page; a page it fails on scores as an empty output (status ``error``)."""
+    texts, statuses, started = [], Counter(), time.perf_counter()
+    for page in pages:
+        try:
+            texts.append(extract_with_anchor(name, page.html) if page.html else "")
+            statuses["ok" if page.html else "no_html"] += 1
+        except Exception:  # an extractor's failure on one page is that page's result
+            texts.append("")
+            statuses["error"] += 1
+    return Refined(texts, None, statuses, time.perf_counter() - started)
+
+
+# -- report --------------------------------------------------------------------------------------
+
+def report(pages: list[LabelledPage], rows: dict[str, tuple[str, Refined]], labels: list) -> dict:
+    sets = sorted({page.set for page in pages}) + [ALL]
+    labelled = Counter(page.set for page, label in zip(pages, labels, strict=True) if label is not None)
+    labelled[ALL] = sum(labelled.values())
+    result = {"pages": dict(Counter(page.set for page in pages)) | {ALL: len(pages)},
+              "labelled_pages": dict(labelled), "rows": {}}
+    for name, (kind, refined) in rows.items():
+        scores: dict[str, SetScore] = score_outputs(pages, refined.texts, refined.spans, labels)
+        chars = sum(len(page.raw) for page in pages)
+        result["rows"][name] = {
+            "kind": kind, "statuses": dict(refined.statuses), "seconds": round(refined.seconds, 2),
+            "mb_per_s": round(chars / refined.seconds / 1e6, 3) if refined.seconds else None,
+            "sets": {key: scores[key].as_dict(refined.spans is not None) for key in sets}}
+    return result
+
+
+def markdown(result: dict, title: str) -> str:
+    sets = list(result["pages"])
+    lines = [f"### {title}", "",
+             "Shingle F1 (precision / recall), per set and over all pages; deletion precision / recall at "
+             "character level on pages with line labels; new characters over all pages.", "",
+             "| row | " + " | ".join(f"{s} ({result['pages'][s]})" for s in sets)
+             + f" | deletions P / R ({result['labelled_pages'].get(ALL, 0)} labelled) | new chars |",
+             "|---|" + "---|" * (len(sets) + 2)]
+    for name, row in result["rows"].items():
+        cells = []
+        for s in sets:
+            sh = row["sets"][s]["shingles"]
+            cells.append(f"{sh['f1']:.3f} ({sh['precision']:.3f} / {sh['recall']:.3f})")
+        overall = row["sets"][ALL]
+        deletions = overall.get("deletions")
+        cells.append(f"{deletions['precision']:.3f} / {deletions['recall']:.3f}" if deletions else "n/a")
+        cells.append(f"{overall['new_characters']:,}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n\n" + deletions_markdown(result)
+
+
+def deletions_markdown(result: dict) -> str:
+    """Deletion precision / recall per set, for the rows with spans; - where a set has no labelled page."""
+    sets = list(result["pages"])
+    labelled = result["labelled_pages"]
+    lines = ["Deleted characters against the line labels, per set: precision / recall.", "",
+             "| row | " + " | ".join(f"{s} ({labelled.get(s, 0)} labelled)" for s in sets) + " |",
+             "|---|" + "---|" * len(sets)]
+    for name, row in result["rows"].items():
+        if "deletions" not in row["sets"][ALL]:
+            continue
+        cells = [f"{d['precision']:.3f} / {d['recall']:.3f}" if d["documents"] else "-"
+                 for d in (row["sets"][s]["deletions"] for s in sets)]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", nargs="+", default=["rules"], help="refine.backend names (default: rules)")
+    parser.add_argument("--anchors", nargs="*", default=list(ANCHORS), choices=ANCHORS,
+                        help="HTML extractors to run (none: --anchors with no name)")
+    parser.add_argument("--data", nargs="+", default=list(DATA), choices=list(DATA))
+    parser.add_argument("--split", choices=["test", "all"], default="test")
+    parser.add_argument("--limit", type=int, default=None, help="at most this many pages per set (quick runs)")
+    parser.add_argument("--spark", action="store_true", help="run the real ingest + refine jobs end to end")
+    parser.add_argument("--config", default="local")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
+                        help="config overrides for the backends (e.g. refine.hf.model_path=...)")
+    parser.add_argument("--out", default="refine_quality", help="file stem under bench/results/")
+    args = parser.parse_args(argv)
+
+    pages = load_pages([DATA[name] for name in args.data], args.split, args.limit)
+    if not pages:
+        raise SystemExit("no pages selected")
+    labels = [label_lines(page.raw, page.gold) for page in pages]
+    raw = Refined([page.raw for page in pages], [[] for _ in pages], Counter(unchanged=len(pages)), 0.0)
+    rows: dict[str, tuple[str, Refined]] = {"raw": ("raw", raw)}
+    differing = {}
+    if args.spark:
+        for name, refined in refine_with_spark(pages, args.backend, args.config, args.overrides).items():
+            rows[f"{name} (spark job)"] = ("backend", refined)
+            in_process = refine_in_process(pages, name, args.config, args.overrides)
+            differing[f"{name} (spark job)"] = sum(a != b for a, b in zip(refined.texts, in_process.texts, strict=True))
+    else:
+        for name in args.backend:
+            rows[name] = ("backend", refine_in_process(pages, name, args.config, args.overrides))
+            print(f"{name}: {rows[name][1].seconds:.1f} s", file=sys.stderr, flush=True)
+    for name in args.anchors:
+        rows[name] = ("anchor", run_anchor(pages, name))
+        print(f"{name}: {rows[name][1].seconds:.1f} s", file=sys.stderr, flush=True)
+
+    result = report(pages, rows, labels)
+    for name, count in differing.items():
+        result["rows"][name]["pages_differing_from_in_process"] = count
+    result |= {"split": args.split, "data": args.data, "spark": args.spark, "limit": args.limit,
+               "overrides": args.overrides}
+    title = (f"Refinement quality, {args.split} split of {' + '.join(args.data)}"
+             f"{' (spark job)' if args.spark else ''}")
+    table = markdown(result, title)
+    print(table)
+    for name, row in result["rows"].items():
+        same = row.get("pages_differing_from_in_process")
+        print(f"{name}: statuses {row['statuses']}, {row['seconds']} s"
+              + ("" if same is None else f", pages whose output differs from the in-process loop: {same}"))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{args.out}.md").write_text(table)
+    (RESULTS / f"{args.out}.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {RESULTS / args.out}.md and .json")
+    bad = [name for name, row in result["rows"].items()
+           if row["kind"] == "backend" and row["sets"][ALL]["new_characters"]]
+    if bad:
+        print(f"FAIL: new characters in backend rows {bad}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

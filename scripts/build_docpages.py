@@ -1,0 +1,247 @@
+"""Build data/docpages/docpages.jsonl.gz: documentation pages with code, labelled from the DOM.
+
+    python scripts/build_docpages.py [--out data/docpages] [--downloads /tmp/lakerefine-docpages]
+
+Downloads pinned Debian bookworm ``-doc`` packages with ``apt-get download`` (no root
+needed), checks each .deb's sha256, unpacks it with ``dpkg-deb -x`` and picks up to
+``PAGES_PER_PACKAGE`` HTML pages per package whose main-content element holds code
+(a ``<pre>``). Per page:
+
+- ``raw`` = ``html_text.extract_text(html)`` (html-text 0.7.1, defaults): exactly how
+  ../shared/data/webpages built ``raw``, the whole page as a naive extractor gives it;
+- ``gold`` = ``html_text.extract_text`` of the theme's main-content element(s), with the
+  theme's in-content navigation (texinfo's ``div.header``) dropped;
+- ``split`` = the package's side: ``train`` or ``test`` (by package, so a theme's
+  furniture seen in training is not the furniture measured; copyleft only on ``test``).
+
+Python's own documentation (python3*-doc) is reserved for an independent check and is
+never used. The output is deterministic: same .debs, same bytes (gzip without a
+timestamp). A .deb version that has left the archive is on snapshot.debian.org.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import html_text
+import lxml.html  # noqa: F401  (tostring)
+
+PAGES_PER_PACKAGE = 28
+MAX_HTML_BYTES = 300_000
+MIN_GOLD_CHARS = 400
+CODE = "pre, div.fragment"  # Doxygen renders code as div.fragment
+
+
+@dataclass(frozen=True)
+class DocPackage:
+    name: str
+    version: str
+    sha256: str
+    theme: str
+    licence: str
+    split: str
+    root: str  # the HTML folder inside the package
+    main: str  # CSS selector(s) of the main content, joined in page order
+    drop: str = ""  # CSS selector of navigation inside the main content
+    # indexes, search pages and whole-file source listings (Sphinx _modules/, Doxygen *_source.html)
+    skip: str = (r"(^|/)(genindex|search|py-modindex|index-all|allclasses[^/]*|overview-tree|deprecated-list)\.html$"
+                 r"|(^|/)_(modules|sources)/|_source\.html$")
+
+
+PACKAGES = [
+    DocPackage("python-requests-doc", "2.28.1+dfsg-1",
+               "499f6c095d09971ec3aa7b7ff5197eaf999476ce3ee61edfccac64fe3f9e520f",
+               "Sphinx (alabaster)", "Apache-2.0", "train",
+               "usr/share/doc/python-requests-doc/html", "div[role=main]"),
+    DocPackage("sphinx-doc", "5.3.0-4",
+               "1da3d08bb3a0bc82a4b8b8109410e223054bf5fb13904557ec8ea869046f65b4",
+               "Sphinx (sphinx13)", "BSD-2-Clause", "train",
+               "usr/share/doc/sphinx-doc/html", "div[role=main]"),
+    DocPackage("python-flask-doc", "2.2.2-3",
+               "0659f6a04b15fe3f907150cadc0399fe987c790e722e001b73f7e49fa5ecca15",
+               "Sphinx (pallets)", "BSD-3-Clause", "train",
+               "usr/share/doc/python-flask-doc/html", "div[role=main]"),
+    DocPackage("cmake-doc", "3.25.1-1",
+               "6e805a758ffed87cc7ea234cf0a7a1bb8ae78b93d8b5783e7fb989a6320f8133",
+               "Sphinx (cmake)", "BSD-3-Clause", "train",
+               "usr/share/doc/cmake-doc/html", "div[role=main]"),
+    DocPackage("mkdocs-doc", "1.4.2+dfsg-2",
+               "cc460d8a893ebc0aee62a1883693d833ff0b31af0475578299b90e0f793ee84f",
+               "MkDocs (mkdocs)", "BSD-2-Clause", "train",
+               "usr/share/doc/mkdocs/html", "div[role=main]"),
+    DocPackage("python-markdown-doc", "3.4.1-2+deb12u1",
+               "7d4a70ccbf465dcb2a6aaad68f1b843a60ad4f85b7174ef8606766337e9647bb",
+               "MkDocs (Sphinx-like theme)", "BSD-3-Clause", "train",
+               "usr/share/doc/python-markdown-doc/docs", "div[role=main]"),
+    DocPackage("libjsoncpp-doc", "1.9.5-4",
+               "641357a275fd17c2f47ed2445c0ca7bd1b727905e3e837ece95b2b903c8d6e00",
+               "Doxygen 1.9.1", "MIT or public domain", "train",
+               "usr/share/doc/libjsoncpp-doc", "div.headertitle, div.contents"),
+    DocPackage("libcommons-lang3-java-doc", "3.12.0-2+deb12u1",
+               "d5e3456b97dbab73c7f6f39997ae108c515cc2a4182448a5c3e659ea3a5777a3",
+               "javadoc (JDK 17)", "Apache-2.0", "train",
+               "usr/share/doc/libcommons-lang3-java/api", "main[role=main]",
+               skip=r"(^|/)(src-html|class-use)/|(^|/)(index-all|allclasses[^/]*|overview-tree|deprecated-list"
+                    r"|serialized-form|constant-values|help-doc|search)\.html$"),
+    DocPackage("flex-doc", "2.6.4-8.2",
+               "abd9911c21991db1af5afe88313fc13df2018cb8d60b69b8cca20f1f42d04970",
+               "texinfo (makeinfo)", "flex licence (BSD-style)", "train",
+               "usr/share/doc/flex-doc/html", "body > div[id]", drop="div.header"),
+    DocPackage("python-django-doc", "3:3.2.25-0+deb12u7",
+               "87307f067916df72e17180d35b7cde5c7ea6080336cda518efd7f6e66988a7ca",
+               "Sphinx (djangodocs)", "BSD-3-Clause", "test",
+               "usr/share/doc/python-django-doc/html", "#yui-main div.yui-g"),
+    DocPackage("libsigc++-3.0-doc", "3.4.0-1",
+               "1bbb33308b7e2c0627f925e0fe3789c90da9895b99839719800ec5315680ca01",
+               "Doxygen 1.9.4", "LGPL-3.0-or-later", "test",
+               "usr/share/doc/libsigc++-3.0-doc/reference/html", "div.headertitle, div.contents"),
+    DocPackage("junit4-doc", "4.13.2-3",
+               "1497caa9a98868045269d131ffc0b093adb1b8c00df96a63f5d43ece095b4cab",
+               "javadoc (JDK 11)", "EPL-1.0", "test",
+               "usr/share/doc/junit4/api", "main[role=main]",
+               skip=r"(^|/)(src-html|class-use)/|(^|/)(index-all|allclasses[^/]*|overview-tree|deprecated-list"
+                    r"|serialized-form|constant-values|help-doc|search)\.html$"),
+    DocPackage("postgresql-doc-15", "15.20-0+deb12u1",
+               "4c44bf2c599f208b3f46454a6cf7a72e25ec46ff74d37b59dd31ad76b00eebb7",
+               "DocBook XSL", "PostgreSQL licence (BSD-style)", "test",
+               "usr/share/doc/postgresql-doc-15/html", "body > div:not(.navheader):not(.navfooter)"),
+    DocPackage("libgcrypt20-doc", "1.10.1-3+deb12u1",
+               "3a72c441ad3a11c05543cf5494a7d70359796857ee42bee554a97742e81a37ad",
+               "texinfo (makeinfo)", "GPL-2.0-or-later (manual)", "test",
+               "usr/share/doc/libgcrypt20-doc/html", "body > div[id]", drop="div.header"),
+]
+
+
+def fetch(package: DocPackage, downloads: Path) -> Path:
+    """The package unpacked under ``downloads``; its .deb fetched and checked first."""
+    unpacked = downloads / package.name
+    if unpacked.is_dir():
+        return unpacked
+    subprocess.run(["apt-get", "download", f"{package.name}={package.version}"], cwd=downloads, check=True)
+    deb = next(downloads.glob(f"{package.name}_*.deb"))
+    digest = hashlib.sha256(deb.read_bytes()).hexdigest()
+    if digest != package.sha256:
+        sys.exit(f"{deb}: sha256 {digest}, expected {package.sha256}")
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(unpacked)], check=True)
+    return unpacked
+
+
+def html_files(root: Path, skip: str) -> list[Path]:
+    """Regular .html files under root (symlinks left out), sorted by relative path."""
+    found = []
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = Path(folder, name)
+            if name.endswith(".html") and not path.is_symlink() and not re.search(skip, str(path.relative_to(root))):
+                found.append(path)
+    return sorted(found, key=lambda p: str(p.relative_to(root)))
+
+
+def main_content_text(html: str, package: DocPackage) -> tuple[str, bool]:
+    """The gold text and whether the main content holds code; ("", False) when the theme's element is absent."""
+    parts = html_text.parse_html(html).cssselect(package.main)
+    if not parts:
+        return "", False
+    has_code = any(part.cssselect(CODE) for part in parts)
+    texts = []
+    for part in parts:
+        if package.drop:
+            for nav in part.cssselect(package.drop):
+                nav.drop_tree()
+        texts.append(html_text.extract_text(lxml.html.tostring(part, encoding="unicode")))
+    return "\n\n".join(text for text in texts if text), has_code
+
+
+def verbatim_share(gold: str, raw: str) -> float:
+    """Share of gold's non-blank lines found verbatim among raw's lines."""
+    raw_lines = set(raw.splitlines())
+    gold_lines = [line for line in gold.splitlines() if line.strip()]
+    return sum(line in raw_lines for line in gold_lines) / len(gold_lines) if gold_lines else 1.0
+
+
+def page_order(relative: str) -> str:
+    return hashlib.sha256(relative.encode("utf-8")).hexdigest()
+
+
+def package_pages(package: DocPackage, unpacked: Path, counts: dict[str, int]) -> list[dict]:
+    root = unpacked / package.root
+    candidates = sorted(html_files(root, package.skip), key=lambda p: page_order(str(p.relative_to(root))))
+    pages = []
+    for path in candidates:
+        if len(pages) == PAGES_PER_PACKAGE:
+            break
+        data = path.read_bytes()
+        if len(data) > MAX_HTML_BYTES:
+            counts["too_large"] += 1
+            continue
+        try:
+            html = data.decode("utf-8")
+        except UnicodeDecodeError:
+            counts["not_utf8"] += 1
+            continue
+        gold, has_code = main_content_text(html, package)
+        if not has_code or len(gold) < MIN_GOLD_CHARS:
+            counts["no_code_or_short"] += 1
+            continue
+        relative = str(path.relative_to(root))
+        pages.append({
+            "id": f"docpages/{package.name}/{relative}",
+            "set": "docpages",
+            "package": package.name,
+            "url": f"https://docs.{package.name}.debian.invalid/{relative}",
+            "split": package.split,
+            "html": html,
+            "raw": html_text.extract_text(html),
+            "gold": gold,
+        })
+    return pages
+
+
+def write_jsonl_gz(pages: list[dict], path: Path) -> None:
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as out:
+        for page in pages:
+            out.write((json.dumps(page, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
+    path.write_bytes(buffer.getvalue())
+
+
+def summary(package: DocPackage, pages: list[dict]) -> dict:
+    raw = sum(len(p["raw"]) for p in pages)
+    gold = sum(len(p["gold"]) for p in pages)
+    share = [verbatim_share(p["gold"], p["raw"]) for p in pages]
+    return {"package": package.name, "pages": len(pages), "split": package.split,
+            "raw_chars": raw, "gold_chars": gold,
+            "gold_lines_verbatim": round(sum(share) / len(share), 4) if share else None}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("data/docpages"))
+    parser.add_argument("--downloads", type=Path, default=Path("/tmp/lakerefine-docpages"))
+    args = parser.parse_args(argv)
+    args.downloads.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    all_pages = []
+    for package in PACKAGES:
+        counts = {"too_large": 0, "not_utf8": 0, "no_code_or_short": 0}
+        pages = package_pages(package, fetch(package, args.downloads), counts)
+        all_pages.extend(pages)
+        print(json.dumps({**summary(package, pages), "passed_over": counts}), file=sys.stderr)
+    write_jsonl_gz(all_pages, args.out / "docpages.jsonl.gz")
+    digest = hashlib.sha256((args.out / "docpages.jsonl.gz").read_bytes()).hexdigest()
+    (args.out / "docpages.jsonl.gz.sha256").write_text(f"{digest}  docpages.jsonl.gz\n")
+    print(f"{len(all_pages)} pages -> {args.out / 'docpages.jsonl.gz'} (sha256 {digest})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

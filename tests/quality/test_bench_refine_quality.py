@@ -1,0 +1,77 @@
+"""bench/bench_refine_quality.py on 3 real documentation pages: in-process, and through the real jobs."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from lakerefine.udfs.quality.shingles import score_page
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_refine_quality.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_refine_quality", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def results(bench, tmp_path, monkeypatch):
+    monkeypatch.setattr(bench, "RESULTS", tmp_path)
+    return tmp_path
+
+
+def test_the_held_out_doc_pages_are_whole_test_packages(bench):
+    pages = bench.load_pages([bench.DATA["docpages"]], "test")
+    packages = {page.page_id.split("/")[1] for page in pages}
+    assert packages == {"python-django-doc", "libsigc++-3.0-doc", "junit4-doc", "postgresql-doc-15",
+                        "libgcrypt20-doc"}
+    assert len(bench.load_pages([bench.DATA["docpages"]], "all")) == 321
+
+
+def test_three_pages_side_by_side(bench, results):
+    code = bench.main(["--data", "docpages", "--limit", "3", "--backend", "rules", "--anchors", "trafilatura",
+                       "--out", "three"])
+    assert code == 0
+    result = json.loads((results / "three.json").read_text())
+    assert result["pages"] == {"docpages": 3, "all": 3} and result["labelled_pages"]["all"] == 3
+    rows = result["rows"]
+    assert list(rows) == ["raw", "rules", "trafilatura"]
+
+    pages = bench.load_pages([bench.DATA["docpages"]], "test", limit=3)
+    raw_scores = [score_page(page.raw, page.gold) for page in pages]
+    raw = rows["raw"]["sets"]["all"]
+    assert raw["shingles"]["precision"] == pytest.approx(sum(s.precision for s in raw_scores) / 3, abs=1e-4)
+    assert raw["deletions"]["true_positive"] == 0 and raw["deletions"]["false_negative"] > 0
+    assert raw["kept_share"] == 1.0 and raw["new_characters"] == 0
+
+    rules = rows["rules"]["sets"]["all"]
+    assert sum(rows["rules"]["statuses"].values()) == 3
+    assert rules["new_characters"] == 0 and rules["deletions"]["documents"] == 3
+    assert rules["deletions"]["false_negative"] + rules["deletions"]["true_positive"] \
+        == raw["deletions"]["false_negative"]   # the same labels under both rows
+    assert "deletions" not in rows["trafilatura"]["sets"]["all"]
+    assert rows["trafilatura"]["statuses"] == {"ok": 3}
+    table = (results / "three.md").read_text()
+    assert "| rules |" in table and "| trafilatura |" in table
+
+
+def test_an_unknown_backend_is_a_clear_error(bench, results):
+    with pytest.raises(Exception, match="gpt"):
+        bench.main(["--data", "docpages", "--limit", "1", "--backend", "gpt", "--anchors"])
+
+
+def test_spark_mode_runs_the_jobs_and_matches_the_in_process_loop(bench, results, spark, lake_root):
+    code = bench.main(["--data", "docpages", "--limit", "3", "--spark", "--anchors", "--out", "spark",
+                       "--set", f"spark.warehouse_dir={lake_root / '_warehouse'}"])
+    assert code == 0
+    rows = json.loads((results / "spark.json").read_text())["rows"]
+    job = rows["rules (spark job)"]
+    assert sum(job["statuses"].values()) == 3 and "missing" not in job["statuses"]
+    assert job["pages_differing_from_in_process"] == 0
+    assert job["sets"]["all"]["new_characters"] == 0 and job["sets"]["all"]["deletions"]["documents"] == 3
