@@ -20,6 +20,7 @@ KERNELS = [
     "lakerefine.udfs.tokenclean.float_keys",
     "lakerefine.udfs.refine.documents", "lakerefine.udfs.refine.backends.rules",
     "lakerefine.udfs.expert.answers", "lakerefine.udfs.expert.pairs", "lakerefine.udfs.expert.quotas",
+    "lakerefine.udfs.expert.columns", "lakerefine.udfs.expert.backends.gold", "lakerefine.udfs.expert.backends.html",
     *(f"lakerefine.udfs.classifier.{m}" for m in ("features", "model", "program", "site_keys", "training")),
     "lakerefine.udfs.distill.chunk_pairs", "lakerefine.udfs.generate.chunks", "lakerefine.udfs.generate.prompts",
 ]
