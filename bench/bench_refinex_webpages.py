@@ -32,7 +32,12 @@ from pathlib import Path
 
 from deltalake import DeltaTable
 
-from lakerefine.udfs.expert.columns import align_on_raw
+from lakerefine.conf.settings import ExpertSettings
+from lakerefine.udfs.expert.answers import check_expert_text
+from lakerefine.udfs.expert.backends import create_expert_backend
+from lakerefine.udfs.expert.columns import align_on_raw, take_main_content
+from lakerefine.udfs.expert.pairs import AnswerRules, SampledDoc
+from lakerefine.udfs.program.distiller import DistillConfig, distill
 from lakerefine.udfs.quality.shingles import ShingleScore, score_page
 from lakerefine.udfs.quality.splits import TEST, TRAIN, split_of
 from lakerefine.udfs.train.hf_trainer import TRAINING_INFO
@@ -66,6 +71,23 @@ def pick_pages(split: str, count: int, max_chars: int) -> list[dict]:
             if pools[name] and len(picked) < count:
                 picked.append(pools[name].pop(0))
     return picked
+
+
+def alignment_effect(pages: list[dict], settings: ExpertSettings, rules: DistillConfig) -> dict[str, dict[str, int]]:
+    """What the expert check and the distiller make of gold as given, and of gold aligned by the gold expert."""
+    as_given, aligned = defaultdict(int), defaultdict(int)
+    outcomes = take_main_content([SampledDoc(p["id"], p["raw"], p["set"], p["gold"]) for p in pages],
+                                 create_expert_backend(settings), AnswerRules.of(settings))
+    for page, outcome in zip(pages, outcomes, strict=True):
+        check = check_expert_text(page["raw"], page["gold"], settings.max_rewrite_chars, settings.allow_empty)
+        as_given[check.reason or distill(page["raw"], page["gold"], rules).reason or "accepted"] += 1
+        aligned[outcome.reason or distill(page["raw"], outcome.expert, rules).reason or "accepted"] += 1
+    return {"gold as given": dict(as_given), "gold aligned": dict(aligned)}
+
+
+def print_effect(effect: dict[str, dict[str, int]], pages: int) -> None:
+    for name, counts in effect.items():
+        print(f"{name} on {pages} train pages: " + ", ".join(f"{k} {n}" for k, n in sorted(counts.items())))
 
 
 def write_jsonl(path: Path, pages: list[dict]) -> None:
@@ -110,6 +132,9 @@ def main() -> None:
     parser.add_argument("--learning-rate", type=float, default=1e-4)
     parser.add_argument("--max-new-tokens", type=int, default=128)
     parser.add_argument("--work", type=Path, default=REPO / "lakehouse" / "_refinex_webpages")
+    parser.add_argument("--alignment-pages", type=int, default=200,
+                        help="train pages (any length) on which gold is distilled as given and aligned")
+    parser.add_argument("--alignment-only", action="store_true", help="only that: no jobs, no training")
     args = parser.parse_args()
     if not WEBPAGES.exists():
         sys.exit(f"{WEBPAGES} is not beside the checkout")
@@ -118,6 +143,12 @@ def main() -> None:
     train, test = pick_pages(TRAIN, args.train_pages, args.max_chars), pick_pages(TEST, args.test_pages,
                                                                                   args.max_chars)
     write_jsonl(work / "train.jsonl", train)
+    progress(f"gold as given and aligned on {args.alignment_pages} train pages")
+    effect = alignment_effect(pick_pages(TRAIN, args.alignment_pages, 10 ** 9), ExpertSettings(backend="gold"),
+                              DistillConfig())
+    if args.alignment_only:
+        print_effect(effect, args.alignment_pages)
+        return
     write_jsonl(work / "test.jsonl", test)
     model_dir = work / "refiner"
     common = ["--set", f"tables.base_path={lake}", "--set", f"spark.warehouse_dir={lake / '_warehouse'}",
@@ -174,13 +205,15 @@ def main() -> None:
         "hf_refine": {"statuses": edits["status"].value_counts().to_dict(),
                       "calls_accepted": int(edits["calls_accepted"].sum()),
                       "calls_rejected": int(edits["calls_rejected"].sum())},
-        "model": model_info, "seconds": {k: round(v, 1) for k, v in seconds.items()}, "results": results,
+        "alignment_effect": effect, "model": model_info, "seconds": {k: round(v, 1) for k, v in seconds.items()},
+        "results": results,
     }
     print(f"\n{len(test)} held-out pages (test split, raw <= {args.max_chars} chars); refiner trained on "
           f"{report['refiner_sft']['accepted']} chunk pairs of {len(train)} train pages\n")
     print(f"{'output':<38}{'precision':>10}{'recall':>8}{'f1':>8}")
     for name, result in results.items():
         print(f"{name:<38}{result['precision']:>10.3f}{result['recall']:>8.3f}{result['f1']:>8.3f}")
+    print_effect(effect, args.alignment_pages)
     print("seconds: " + ", ".join(f"{k} {v:.0f}" for k, v in seconds.items()))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2, default=str) + "\n")
