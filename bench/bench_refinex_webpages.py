@@ -144,8 +144,8 @@ def main() -> None:
                                                                                   args.max_chars)
     write_jsonl(work / "train.jsonl", train)
     progress(f"gold as given and aligned on {args.alignment_pages} train pages")
-    effect = alignment_effect(pick_pages(TRAIN, args.alignment_pages, 10 ** 9), ExpertSettings(backend="gold"),
-                              DistillConfig())
+    every_length = ExpertSettings(backend="gold", max_doc_chars=10 ** 9)    # as given has no length limit either
+    effect = alignment_effect(pick_pages(TRAIN, args.alignment_pages, 10 ** 9), every_length, DistillConfig())
     if args.alignment_only:
         print_effect(effect, args.alignment_pages)
         return
