@@ -103,7 +103,9 @@ def lakerefine(job: str, *options: str, common: list[str]) -> float:
                           env={**os.environ, "PYTHONUNBUFFERED": "1"})
     seconds = time.perf_counter() - started
     if done.returncode != 0:
-        sys.exit(f"lakerefine {job} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        lines = (done.stdout + done.stderr).splitlines()
+        said = "\n".join(line for line in lines if not line.lstrip().startswith("at "))
+        sys.exit(f"lakerefine {job} failed ({done.returncode}), JVM stack frames left out:\n{said[-6000:]}")
     print(done.stdout.strip(), file=sys.stderr)
     return seconds
 
