@@ -290,10 +290,38 @@ class RefineSettings(Section):
 EXPERT_SAMPLING = {"max_new_tokens": 4096, "temperature": 0.7, "top_p": 0.8, "top_k": 20}
 
 
+class GoldExpertSettings(Section):
+    """The ``gold`` expert: a column of the corpus already holds each document's main content."""
+
+    column: str = "gold"
+
+    @field_validator("column")
+    @classmethod
+    def _valid_column(cls, value: str) -> str:
+        return check_column_name(value)
+
+
+class HtmlExpertSettings(Section):
+    """The ``html`` expert: trafilatura extracts each document's main content from its HTML column."""
+
+    column: str = "html"
+    favor: Literal["balanced", "precision", "recall"] = "balanced"
+    include_comments: bool = False
+    include_tables: bool = True
+
+    @field_validator("column")
+    @classmethod
+    def _valid_column(cls, value: str) -> str:
+        return check_column_name(value)
+
+
 class ExpertSettings(Section):
     """expert: a sample of the corpus -> expert_pairs (raw, expert's deletion-only rewrite)."""
 
-    backend: Literal["hf", "vllm", "openai"] = "hf"
+    # hf | vllm | openai: an LM answers the prompt. gold | html: no LM; the refined text comes from
+    # a column of the corpus (its gold main content, or its HTML through trafilatura), aligned on
+    # the raw text's words and kept as the raw lines it covers.
+    backend: Literal["hf", "vllm", "openai", "gold", "html"] = "hf"
     # conf/prompts/<prompt>.txt, or a path to a .txt file; "{document}" marks where the raw text goes.
     prompt: str = "expert"
     sample_size: int = Field(1000, ge=1)
@@ -311,6 +339,9 @@ class ExpertSettings(Section):
     allow_empty: bool = False
     # A rejected answer is kept in the table for audit, cut to this many characters.
     max_answer_chars: int = Field(20_000, ge=0)
+    # gold and html experts: reject (unaligned) a document whose expert text has less than this share
+    # of its words found, in order, in the raw lines kept.
+    min_aligned_fraction: float = Field(0.9, ge=0.0, le=1.0)
     # The sample is sent in slices of about this many documents; each slice is one Delta commit.
     slice_docs: int = Field(5000, ge=1)
     # Spark tasks per slice (null: twice the default parallelism).
@@ -318,6 +349,8 @@ class ExpertSettings(Section):
     hf: HfGenerationSettings = Field(default_factory=HfGenerationSettings)
     vllm: VllmGenerationSettings = Field(default_factory=VllmGenerationSettings)
     openai: OpenAISettings = Field(default_factory=OpenAISettings)
+    gold: GoldExpertSettings = Field(default_factory=GoldExpertSettings)
+    html: HtmlExpertSettings = Field(default_factory=HtmlExpertSettings)
 
     engine_defaults = section_defaults(
         hf={**EXPERT_SAMPLING, "batch_size": 4},

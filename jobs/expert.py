@@ -6,8 +6,10 @@ import sys
 
 NAME = "expert"
 HELP = ("Send a stratified sample of a corpus table to an expert LM (hf, vllm or an OpenAI-compatible "
-        "server) that refines each document by deleting only; parse and check every answer and write "
-        "one expert_pairs row per sampled document (accepted, rejected, error or skipped, with a reason).")
+        "server) that refines each document by deleting only, or take each document's main content from "
+        "a column (gold: a gold column; html: trafilatura on an HTML column) aligned on its raw lines; "
+        "check every result and write one expert_pairs row per sampled document (accepted, rejected, "
+        "error or skipped, with a reason).")
 TABLES = {"input": ("corpus", "corpus table"), "output": ("expert_pairs", "expert pairs table")}
 INPUT_VERSION = "sample this Delta version of the input"
 
@@ -17,13 +19,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def check_arguments(settings, args: argparse.Namespace) -> None:
-    """Fail before any Spark work: the prompt, the model directory, the API key variable."""
+    """Fail before any Spark work: the prompt, the model directory, the API key variable, the extractor."""
     from pathlib import Path
 
+    from lakerefine.udfs.expert.backends import COLUMN_EXPERTS, create_expert_backend
     from lakerefine.udfs.generate.openai import read_api_key
     from lakerefine.udfs.generate.prompts import load_prompt
 
     expert = settings.expert
+    if expert.backend in COLUMN_EXPERTS:
+        create_expert_backend(expert)     # html: trafilatura is installed
+        return
     load_prompt(expert.prompt)
     if expert.backend in ("hf", "vllm"):
         model_path = getattr(expert, expert.backend).model_path

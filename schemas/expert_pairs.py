@@ -8,7 +8,9 @@ Contract:
   too long, the text contains the [doc] markers);
 - ``reason`` is null exactly when status is accepted; ``detail`` is a message for people
   (never a credential);
-- the rewrite statistics come from the distiller's diff of (raw, expert).
+- the rewrite statistics come from the distiller's diff of (raw, expert);
+- ``backend`` gold or html (no LM): ``expert`` is raw minus the lines the column's main content
+  does not cover (udfs/expert/columns.py), and a rejected row's ``answer`` is that main content.
 Partitioned by run_id, so one run's rows are read and merged without the others.
 """
 from lakerefine.schemas.columns import DOUBLE, INT, LONG, STRING, TIMESTAMP, optional, required, struct

@@ -59,11 +59,14 @@ EXPERT_STATUSES = (ACCEPTED, REJECTED, ERROR, SKIPPED)
 # Not sent to the expert.
 TOO_LONG = "too_long"                   # over expert.max_doc_chars (and NULL_TEXT)
 CONTAINS_MARKERS = "contains_markers"   # the text holds [doc] or [/doc]: its answer could not be parsed
+NULL_EXPERT_INPUT = "null_expert_input"  # gold and html experts: the column they read is null
 # An answer that is not used.
 NO_SECTION = "no_section"                       # no [doc] in the answer (or no answer at all)
 UNTERMINATED_SECTION = "unterminated_section"   # [doc] without [/doc]: usually cut by max_new_tokens
 MULTIPLE_SECTIONS = "multiple_sections"         # ambiguous: which one is the document?
 EMPTY_OUTPUT = "empty_output"                   # an empty section, unless expert.allow_empty
+NO_MAIN_CONTENT = "no_main_content"             # html expert: the extractor found no main content
+UNALIGNED = "unaligned"                         # gold and html experts: too little of their text is in raw
 # No answer: MALFORMED_REPLY is a rejection (the model answered something unusable), the others errors.
 TIMEOUT = "timeout"
 CONNECTION_ERROR = "connection_error"

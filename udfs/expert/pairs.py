@@ -39,10 +39,12 @@ class AnswerRules:
     max_rewrite_chars: int      # an answer rewriting this much is rejected
     allow_empty: bool           # an empty section is accepted
     max_answer_chars: int       # a rejected answer is kept cut to this
+    min_aligned_fraction: float = 0.0   # gold and html experts: less of their text found in raw is rejected
 
     @classmethod
     def of(cls, settings: ExpertSettings) -> AnswerRules:
-        return cls(settings.max_doc_chars, settings.max_rewrite_chars, settings.allow_empty, settings.max_answer_chars)
+        return cls(settings.max_doc_chars, settings.max_rewrite_chars, settings.allow_empty, settings.max_answer_chars,
+                   settings.min_aligned_fraction)
 
 
 class Answerer(Protocol):
@@ -56,6 +58,7 @@ class SampledDoc:
     doc_id: str
     text: str | None
     stratum: str | None = None
+    expert_input: str | None = None     # what a column expert reads (gold text, HTML); None for LM experts
 
 
 @dataclass
@@ -93,12 +96,13 @@ def ask_expert(docs: list[SampledDoc], backend: Answerer, template: str, rules: 
     return [outcomes[i] for i in range(len(docs))]
 
 
-def skip_reason(text: str | None, max_doc_chars: int) -> str | None:
+def skip_reason(text: str | None, max_doc_chars: int, markers: bool = True) -> str | None:
+    """Why a document is not refined by the expert (``markers``: its text goes into a prompt)."""
     if not text:
         return NULL_TEXT
     if len(text) > max_doc_chars:
         return TOO_LONG
-    if OPEN in text or CLOSE in text:
+    if markers and (OPEN in text or CLOSE in text):
         return CONTAINS_MARKERS
     return None
 

@@ -14,6 +14,7 @@ from pyspark.sql import SparkSession
 from lakerefine.conf.settings import ExpertSettings
 from lakerefine.schemas.corpus import check_corpus_schema
 from lakerefine.schemas.expert_pairs import EXPERT_PAIRS_SCHEMA, PAIR_FIELDS, PARTITION_BY
+from lakerefine.udfs.expert.backends import COLUMN_EXPERTS
 from lakerefine.udfs.expert.sampling import stratified_sample
 from lakerefine.udfs.expert.udf import expert_udf
 from lakerefine.udfs.generate.prompts import load_prompt
@@ -31,7 +32,7 @@ class ExpertTables:
 
 def run_expert(spark: SparkSession, settings: ExpertSettings, tables: ExpertTables, input_version: int | None,
                run: Run) -> RunResult:
-    template = load_prompt(settings.prompt)
+    template = None if settings.backend in COLUMN_EXPERTS else load_prompt(settings.prompt)
     with run.timed("prepare"):
         tables.output.create_if_missing(spark, EXPERT_PAIRS_SCHEMA, partition_by=PARTITION_BY)
         version = pin_input_version(spark, tables.input, input_version,

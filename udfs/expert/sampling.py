@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
+from pyspark.sql.types import StringType
 
 from lakerefine.conf.settings import ExpertSettings
+from lakerefine.udfs.expert.backends import expert_input_column
 from lakerefine.udfs.expert.quotas import allocate
+
+EXPERT_INPUT = "expert_input"   # the sample's copy of the column a gold or html expert reads
 
 NULL_GROUP = "\x00null"   # the group of rows whose stratify column is null
 HASH_BITS = 53
@@ -22,7 +26,8 @@ MARGIN_DOCS = 20
 
 
 def stratified_sample(corpus: DataFrame, settings: ExpertSettings) -> DataFrame:
-    """The sampled documents: ``doc_id``, ``text``, ``stratum`` (the column's value as a string)."""
+    """The sampled documents: ``doc_id``, ``text``, ``stratum`` (the column's value as a string), and
+    for a gold or html expert ``expert_input`` (the column it reads)."""
     column = settings.stratify_column
     if column is not None and column not in corpus.columns:
         raise ValueError(f"expert.stratify_column: the corpus has no column {column!r} "
@@ -33,7 +38,8 @@ def stratified_sample(corpus: DataFrame, settings: ExpertSettings) -> DataFrame:
 def sample_by(corpus: DataFrame, column: str | None, size: int, allocation: str, seed: int) -> DataFrame:
     """``size`` documents of ``corpus`` stratified by ``column`` (None: one group), as above."""
     stratum = F.col(column).cast("string") if column else F.lit(None).cast("string")
-    docs = (corpus.select("doc_id", "text", stratum.alias("stratum"))
+    sampled = corpus.select("doc_id", "text", stratum.alias("stratum"), *_expert_input(corpus, settings))
+    docs = (sampled
             .withColumn("_group", F.coalesce(F.col("stratum"), F.lit(NULL_GROUP)))
             .withColumn("_u", uniform_hash(seed)))
     counts = {row["_group"]: row["count"] for row in docs.groupBy("_group").count().collect()}
@@ -51,7 +57,21 @@ def sample_by(corpus: DataFrame, column: str | None, size: int, allocation: str,
     return (candidates.withColumn("_rank", rank)
             .join(F.broadcast(quota_rows), "_group")
             .where(F.col("_rank") <= F.col("_quota"))
-            .select("doc_id", "text", "stratum"))
+            .select(*sampled.columns))
+
+
+def _expert_input(corpus: DataFrame, settings: ExpertSettings) -> list[Column]:
+    """The column a gold or html expert reads, as ``expert_input``; nothing for an LM expert."""
+    column = expert_input_column(settings)
+    if column is None:
+        return []
+    if column not in corpus.columns:
+        raise ValueError(f"expert.{settings.backend}.column: the corpus has no column {column!r} "
+                         f"(columns: {sorted(corpus.columns)})")
+    if corpus.schema[column].dataType != StringType():
+        raise ValueError(f"expert.{settings.backend}.column: {column!r} must be STRING, "
+                         f"is {corpus.schema[column].dataType.simpleString()}")
+    return [F.col(column).alias(EXPERT_INPUT)]
 
 
 def uniform_hash(seed: int) -> Column:
