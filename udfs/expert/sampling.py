@@ -32,13 +32,16 @@ def stratified_sample(corpus: DataFrame, settings: ExpertSettings) -> DataFrame:
     if column is not None and column not in corpus.columns:
         raise ValueError(f"expert.stratify_column: the corpus has no column {column!r} "
                          f"(columns: {sorted(corpus.columns)}); set it to null to sample without groups")
-    return sample_by(corpus, column, settings.sample_size, settings.allocation, settings.seed)
+    return sample_by(corpus, column, settings.sample_size, settings.allocation, settings.seed,
+                     _expert_input(corpus, settings))
 
 
-def sample_by(corpus: DataFrame, column: str | None, size: int, allocation: str, seed: int) -> DataFrame:
-    """``size`` documents of ``corpus`` stratified by ``column`` (None: one group), as above."""
+def sample_by(corpus: DataFrame, column: str | None, size: int, allocation: str, seed: int,
+              extra: list[Column] | None = None) -> DataFrame:
+    """``size`` documents of ``corpus`` stratified by ``column`` (None: one group), as above, with
+    ``doc_id``, ``text``, ``stratum`` and the ``extra`` columns."""
     stratum = F.col(column).cast("string") if column else F.lit(None).cast("string")
-    sampled = corpus.select("doc_id", "text", stratum.alias("stratum"), *_expert_input(corpus, settings))
+    sampled = corpus.select("doc_id", "text", stratum.alias("stratum"), *(extra or []))
     docs = (sampled
             .withColumn("_group", F.coalesce(F.col("stratum"), F.lit(NULL_GROUP)))
             .withColumn("_u", uniform_hash(seed)))
