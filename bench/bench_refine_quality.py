@@ -88,13 +88,36 @@ def refine_in_process(pages: list[LabelledPage], backend_name: str, config: str,
     backend = create_backend(settings.refine)
     limits = DocumentLimits.of(settings.refine)
     batch = settings.spark.arrow_max_records_per_batch
-    documents = [Document(page.page_id, page.raw, None) for page in pages]
+    contexts = site_contexts(pages) if backend_name == "classifier" else [None] * len(pages)
+    documents = [Document(page.page_id, page.raw, None, context) for page, context in zip(pages, contexts, strict=True)]
     outcomes, started = [], time.perf_counter()
     for i in range(0, len(documents), batch):
         outcomes.extend(refine_documents(documents[i:i + batch], backend, limits))
     seconds = time.perf_counter() - started
     texts = [delete_spans(page.raw, outcome.spans) for page, outcome in zip(pages, outcomes, strict=True)]
     return Refined(texts, [outcome.spans for outcome in outcomes], Counter(o.status for o in outcomes), seconds)
+
+
+def site_contexts(pages: list[LabelledPage]) -> list:
+    """What the refine job's site-share pass (udfs/refine/site_shares.py) gives each page when the
+    refined pages are the input table: shares per URL host, over these pages."""
+    from urllib.parse import urlsplit
+
+    from lakerefine.udfs.classifier.site_keys import document_keys, line_keys, site_shares
+    from lakerefine.udfs.refine.backends import DocumentContext
+
+    hosts = [urlsplit(page.url).hostname if page.url else None for page in pages]
+    key_documents: dict[str, Counter] = {}
+    site_documents: Counter = Counter()
+    for page, host in zip(pages, hosts, strict=True):
+        if host:
+            site_documents[host] += 1
+            key_documents.setdefault(host, Counter()).update(document_keys(page.raw))
+    contexts = []
+    for page, host in zip(pages, hosts, strict=True):
+        shares = site_shares(line_keys(page.raw), key_documents[host], site_documents[host]) if host else None
+        contexts.append(None if shares is None else DocumentContext(site_shares=tuple(shares)))
+    return contexts
 
 
 def refine_with_spark(pages: list[LabelledPage], backends: list[str], config: str,
