@@ -5,7 +5,9 @@ import io
 import json
 import re
 
-from lakerefine.udfs.lake.progress import StageTasks, choose_mode, progress_line
+from lakerefine.conf.settings import ProgressSettings
+from lakerefine.udfs.lake.batch_udf import map_batches
+from lakerefine.udfs.lake.progress import StageTasks, choose_mode, job_progress, progress_line, rows_counter
 
 
 class Terminal(io.StringIO):
@@ -25,6 +27,19 @@ def test_the_live_line_is_off_when_stderr_is_not_a_terminal_or_quiet():
 def test_a_line_says_tasks_done_rate_and_eta():
     line = progress_line("refine", [StageTasks(3, 10, 40), StageTasks(4, 0, 10)], {3: 0.0, 4: 4.0}, now=5.0)
     assert line == "refine: stage 3,4: tasks 10/50 (20%), 2.00 tasks/s, ETA 20 s"
+    assert progress_line("refine", [StageTasks(3, 1, 2)], {3: 0.0}, now=1.0, rows=1234).endswith("; 1,234 rows done")
+
+
+def test_batch_functions_count_their_rows_while_a_job_shows_progress(spark):
+    frame = spark.range(0, 300, numPartitions=3)
+    assert rows_counter() is None
+    with job_progress(spark, "count", ProgressSettings(mode="log", interval_s=60), quiet=False):
+        counted = map_batches(lambda _, rows: rows, frame.schema)
+        assert frame.mapInPandas(counted, frame.schema).count() == 300
+        assert rows_counter().value == 300
+    assert rows_counter() is None
+    uncounted = map_batches(lambda _, rows: rows, frame.schema)   # no job showing progress: no counter
+    assert frame.mapInPandas(uncounted, frame.schema).count() == 300
 
 
 def test_log_mode_on_a_real_job_prints_lines_with_counts(spark, lake, capsys, tmp_path):

@@ -110,6 +110,6 @@ def test_every_task_is_a_valid_lakerefine_command_on_unity_catalog_tables(bundle
 
 
 def _pyproject() -> dict:
-    import tomllib
+    tomllib = pytest.importorskip("tomllib", reason="tomllib is Python 3.11+")
 
     return tomllib.loads((REPO / "pyproject.toml").read_text())

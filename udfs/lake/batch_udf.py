@@ -27,6 +27,7 @@ from pyspark.sql.types import (
     TimestampType,
 )
 
+from .progress import rows_counter
 from .worker import worker_cached
 
 BatchFn = Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]
@@ -40,12 +41,16 @@ def map_batches(process: Process, schema: StructType, load: Callable[[], Any] | 
                 key: Callable[[], Hashable] | None = None, keep_one: bool = False) -> BatchFn:
     """The function for ``mapInPandas(fn, schema)``: ``process(loaded, rows)`` per batch, where
     ``loaded`` is ``load()``, made once per worker for each ``key()`` (both called on the worker,
-    so they can depend on the task's GPU); ``keep_one`` frees the last one before loading another."""
+    so they can depend on the task's GPU); ``keep_one`` frees the last one before loading another.
+    While a job shows progress, each batch's rows are added to its counter (lake/progress.py)."""
+    rows_done = rows_counter()
 
     def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         loaded = worker_cached(key(), load, keep_one) if load is not None else None
         for batch in batches:
             yield typed_frame(list(process(loaded, records(batch))), schema)
+            if rows_done is not None:
+                rows_done.add(len(batch))
 
     return run
 

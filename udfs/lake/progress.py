@@ -1,5 +1,7 @@
 """Progress of a job's Spark work on stderr, from the driver's status tracker: tasks done of the active
-stages, their rate and an ETA. A driver thread polls ``sc.statusTracker()``; on a terminal it redraws one
+stages, their rate and an ETA, and the rows (documents, samples) the stages' batch functions have
+finished, from an accumulator that ``lake/batch_udf.map_batches`` adds to (updated as tasks end; a
+retried task counts again). A driver thread polls ``sc.statusTracker()``; on a terminal it redraws one
 line, in cluster mode (not a terminal) it logs one line every ``interval_s``."""
 from __future__ import annotations
 
@@ -40,14 +42,24 @@ def active_stages(tracker) -> list[StageTasks]:
     return stages
 
 
-def progress_line(job: str, stages: list[StageTasks], seen_since: dict[int, float], now: float) -> str:
+_rows_done = None   # the accumulator of the job showing progress (driver side), else None
+
+
+def rows_counter():
+    """The accumulator batch functions add their rows to while a job shows progress; None otherwise."""
+    return _rows_done
+
+
+def progress_line(job: str, stages: list[StageTasks], seen_since: dict[int, float], now: float,
+                  rows: int | None = None) -> str:
     done, total = sum(s.done for s in stages), sum(s.total for s in stages)
     elapsed = max(now - min(seen_since[s.stage_id] for s in stages), 1e-9)
     rate = done / elapsed
     eta = f"{(total - done) / rate:.0f} s" if rate > 0 else "?"
     names = ",".join(str(s.stage_id) for s in stages)
     share = 100 * done / max(total, 1)
-    return f"{job}: stage {names}: tasks {done}/{total} ({share:.0f}%), {rate:.2f} tasks/s, ETA {eta}"
+    line = f"{job}: stage {names}: tasks {done}/{total} ({share:.0f}%), {rate:.2f} tasks/s, ETA {eta}"
+    return line if rows is None else f"{line}; {rows:,} rows done"
 
 
 class ProgressThread(threading.Thread):
@@ -71,7 +83,7 @@ class ProgressThread(threading.Thread):
         now = time.monotonic()
         for stage in stages:
             self.seen_since.setdefault(stage.stage_id, now)
-        line = progress_line(self.job, stages, self.seen_since, now)
+        line = progress_line(self.job, stages, self.seen_since, now, _rows_done.value if _rows_done else None)
         self.stream.write(f"\r\033[K{line}" if self.mode == "tty" else f"{line}\n")
         self.stream.flush()
 
@@ -84,6 +96,8 @@ def job_progress(spark, job: str, settings: ProgressSettings, quiet: bool) -> It
     if mode == "off":
         yield mode
         return
+    global _rows_done
+    _rows_done = spark.sparkContext.accumulator(0)
     thread = ProgressThread(spark.sparkContext.statusTracker(), job, mode, settings.interval_s, stream)
     thread.start()
     try:
@@ -91,3 +105,4 @@ def job_progress(spark, job: str, settings: ProgressSettings, quiet: bool) -> It
     finally:
         thread.stopped.set()
         thread.join()
+        _rows_done = None
