@@ -86,15 +86,14 @@ def time_loop(corpus: Path, overrides: list[str]) -> tuple[float, dict[str, int]
     return time.perf_counter() - start, statuses
 
 
-class PeakRss:
-    """Samples VmRSS of some processes every 50 ms; keeps the peak of each."""
+class Sampler:
+    """Calls ``sample()`` every ``interval_s`` on a background thread while the ``with`` block runs."""
 
-    def __init__(self, pids: dict[str, int]):
-        self.pids, self.peak = pids, {name: 0 for name in pids}
+    interval_s = 0.05
+
+    def __enter__(self):
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> PeakRss:
         self._thread.start()
         return self
 
@@ -103,10 +102,22 @@ class PeakRss:
         self._thread.join()
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            for name, pid in self.pids.items():
-                self.peak[name] = max(self.peak[name], _rss_mb(pid))
-            time.sleep(0.05)
+        while not self._stop.wait(self.interval_s):
+            self.sample()
+
+    def sample(self) -> None:
+        raise NotImplementedError
+
+
+class PeakRss(Sampler):
+    """Samples VmRSS of some processes every 50 ms; keeps the peak of each."""
+
+    def __init__(self, pids: dict[str, int]):
+        self.pids, self.peak = pids, {name: 0 for name in pids}
+
+    def sample(self) -> None:
+        for name, pid in self.pids.items():
+            self.peak[name] = max(self.peak[name], _rss_mb(pid))
 
 
 def _rss_mb(pid: int) -> float:

@@ -34,11 +34,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import psutil
+from bench_refine_job import Sampler
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample" / "corpus.jsonl.gz"
@@ -115,31 +115,21 @@ def write_corpus(folder: Path, gigabytes: float) -> dict:
 
 # -- measuring a command ---------------------------------------------------------------------------
 
-class TreeRss:
+class TreeRss(Sampler):
     """Peak resident memory of a process tree, sampled every 0.1 s: the root (driver Python),
     java (the JVM), other Pythons (Spark's Python workers and their daemon)."""
+
+    interval_s = 0.1
 
     def __init__(self, root: int):
         self.root = psutil.Process(root)
         self.peak = {"driver_python_mb": 0.0, "jvm_mb": 0.0, "python_worker_mb": 0.0, "python_workers_total_mb": 0.0}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> TreeRss:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self._sample()
-            except psutil.Error:
-                pass
-            time.sleep(0.1)
+    def sample(self) -> None:
+        try:
+            self._sample()
+        except psutil.Error:
+            pass
 
     def _sample(self) -> None:
         workers = []
