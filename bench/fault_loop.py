@@ -135,13 +135,15 @@ def prepare(lake: Path, work: Path) -> dict[str, Path]:
 def compare(spark, lake: Path, trial: Trial, baseline: str) -> None:
     """Fill the trial's differences and duplicates (per table) against its job's uninterrupted run."""
     from pyspark.sql import functions as F
+    from pyspark.sql.types import MapType
 
     def rows(run_id: str, option: str | None, name: str, run_column: str | None):
         df = spark.read.format("delta").load(str(lake / (f"{name}_{run_id}" if option else name)))
         return df.where(F.col(run_column) == run_id) if run_column else df
 
-    def stable(df):
-        return df.select(*(f.name for f in df.schema.fields if f.name not in VOLATILE))
+    def stable(df):   # map columns as JSON: set operations cannot compare maps
+        return df.select(*(F.to_json(f.name).alias(f.name) if isinstance(f.dataType, MapType) else F.col(f.name)
+                           for f in df.schema.fields if f.name not in VOLATILE))
 
     for option, name, key, run_column in TABLES[trial.job]:
         got, want = rows(trial.run_id, option, name, run_column), rows(baseline, option, name, run_column)

@@ -227,7 +227,7 @@ class ReplaySettings(Section):
 class RefineSettings(Section):
     """refine: corpus -> refine_edits (audit) -> refined."""
 
-    backend: Literal["classifier", "rules", "hf", "vllm", "replay"] = "classifier"
+    backend: Literal["classifier", "rules", "hf", "vllm", "replay"] = "rules"
     edits_table: str = "refine_edits"
     # The corpus column whose value tells the rules backend the kind of document (mail, wiki, ...).
     source_column: str | None = "source"

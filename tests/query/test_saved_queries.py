@@ -30,7 +30,7 @@ def test_saved_queries_over_a_full_and_an_incremental_run(spark, cli, table_path
     assert {r["status"]: r["docs"] for r in newest} == {"carried": 10, "deleted": 1, "unchanged": 1}
     first = query("status_breakdown", "--param", "run_id=q-0")
     assert sum(r["docs"] for r in first) == 11 and {r["status"] for r in first} >= {"refined", "emptied"}
-    assert sum(r["pct_docs"] for r in first) == 100.0
+    assert sum(r["pct_docs"] for r in first) == pytest.approx(100.0, abs=0.005 * len(first))  # each rounded to .01
 
     ratios = query("deletion_ratio", "--param", "run_id=q-0")
     assert sum(r["docs"] for r in ratios) == 11 and ratios[-1]["cumulative_pct"] == 100.0

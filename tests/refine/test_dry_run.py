@@ -50,7 +50,7 @@ def test_dry_run_prints_the_estimate_and_writes_no_table(spark, cli, table_path,
     assert code == 0, out
     assert files_under(lake.root) == before, "the dry run wrote or changed a file"
     assert sorted(os.listdir(lake.root)) == ["corpus"]
-    head = re.search(r"refine dry run \(backend rules on cpu; no table written\): (\d+) of 42 documents", out)
+    head = re.search(r"refine dry run \(backend classifier on cpu; no table written\): (\d+) of 42 documents", out)
     assert head and int(head.group(1)) == 20, out
     assert "web " in out.splitlines()[0]
     ratio = re.search(r"sample: [\d,]+ characters, ([\d.]+)% deleted", out)

@@ -28,9 +28,11 @@ class Lake:
         return load_settings("local", self.overrides)
 
     def run(self, *argv: str) -> int:
-        """``lakerefine *argv`` in this lake; the exit code."""
+        """``lakerefine *argv`` in this lake; the exit code. The lake's overrides come first, so a
+        ``--set`` in ``argv`` wins over them."""
         from lakerefine.jobs.cli import main
-        return main([*argv, *(arg for item in self.overrides for arg in ("--set", item))])
+        command, *rest = argv
+        return main([command, *(arg for item in self.overrides for arg in ("--set", item)), *rest])
 
     def table(self, name: str) -> TableRef:
         return TableRef.resolve(name, self.settings.tables)

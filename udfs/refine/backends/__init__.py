@@ -50,4 +50,7 @@ def model_metrics(settings: RefineSettings) -> dict[str, str | None]:
         from lakerefine.udfs.refine.backends.rules import RulesBackend
         return {"backend": "rules", "model": RulesBackend(settings.rules, settings.max_doc_chars,
                                                           settings.chunk_chars).model}
+    if settings.backend == "replay":
+        from lakerefine.udfs.refine.backends.replay import ReplayBackend
+        return {"backend": "replay", "model": ReplayBackend(settings.replay).model}
     return {"backend": settings.backend, "model": str(getattr(settings, settings.backend).model_path)}
