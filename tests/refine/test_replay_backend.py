@@ -41,7 +41,8 @@ def replay(run_id: str, table: str = "refine_edits") -> list[str]:
 def test_replaying_a_past_run_reproduces_its_edits(spark, cli, table_path):
     docs = sample_docs(10) + [("nav", f"{NAV}\n{PROSE}\n", "web")]
     write_corpus(spark, table_path("corpus"), docs)
-    assert cli("refine", "--run-id", "original", "--output", "refined_original")[0] == 0
+    original_run = ("--run-id", "original", "--output", "refined_original", "--set", "refine.backend=rules")
+    assert cli("refine", *original_run)[0] == 0
     code, out = cli("refine", "--run-id", "again", *replay("original"))
     assert code == 0, out
 
