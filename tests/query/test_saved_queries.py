@@ -8,6 +8,8 @@ import pytest
 from lakerefine.udfs.query.saved import bind, check_given, load_query, query_names
 from tests.support.corpus import FOOTER, NAV, PROSE, sample_docs, write_corpus
 
+RULES = ("--set", "refine.backend=rules")   # the assertions know the rules backend's edits
+
 
 def rows(out: str) -> list[dict]:
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
@@ -17,9 +19,9 @@ def test_saved_queries_over_a_full_and_an_incremental_run(spark, cli, table_path
     docs = sample_docs(8) + [("nav", f"{NAV}\n{PROSE}\n", "web"), ("nav2", f"{NAV}\n{PROSE} Two.\n", "web"),
                              ("boiler", f"{NAV}\n{FOOTER}\n", "web")]
     write_corpus(spark, table_path("corpus"), docs)
-    assert cli("refine", "--run-id", "q-0")[0] == 0
+    assert cli("refine", "--run-id", "q-0", *RULES)[0] == 0
     write_corpus(spark, table_path("corpus"), docs[1:] + [("new", f"{PROSE} New.\n", "web")])
-    assert cli("refine", "--run-id", "q-1", "--incremental")[0] == 0
+    assert cli("refine", "--run-id", "q-1", "--incremental", *RULES)[0] == 0
 
     def query(*args: str) -> list[dict]:
         code, out = cli("query", *args, "--format", "json")
