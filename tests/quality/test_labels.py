@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lakerefine.udfs.program.executor import delete_spans
-from lakerefine.udfs.quality.labels import label_lines, merge
+from lakerefine.udfs.program.executor import delete_spans, merge_spans
+from lakerefine.udfs.quality.labels import label_lines
 from lakerefine.udfs.quality.scoring import new_characters
 
 DOCPAGES = Path(__file__).resolve().parents[2] / "data" / "docpages" / "docpages.jsonl.gz"
@@ -39,7 +39,7 @@ def test_real_doc_pages_minus_their_boilerplate_are_their_gold():
     for page in pages:
         labels = label_lines(page["raw"], page["gold"])
         assert labels is not None, page["id"]
-        kept = delete_spans(page["raw"], merge(labels.boilerplate + labels.neutral))
+        kept = delete_spans(page["raw"], merge_spans(labels.boilerplate + labels.neutral))
         gold_lines = [line for line in page["gold"].split("\n") if line.strip()]
         assert kept.removesuffix("\n").split("\n") == gold_lines, page["id"]
         assert labels.boilerplate, page["id"]   # every theme has furniture
@@ -56,5 +56,5 @@ def test_new_characters_counts_what_a_deletion_cannot_give():
 
 @given(st.text(alphabet="ab \n", max_size=40), st.lists(st.tuples(st.integers(0, 40), st.integers(0, 8))))
 def test_any_deletion_has_no_new_characters(text, cuts):
-    spans = merge([(min(start, len(text)), min(start + size, len(text))) for start, size in cuts])
+    spans = merge_spans([(min(start, len(text)), min(start + size, len(text))) for start, size in cuts])
     assert new_characters(text, delete_spans(text, spans)) == 0

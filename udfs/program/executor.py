@@ -73,7 +73,7 @@ def execute(
     rejected_whole = _too_many_rejected(
         len(rejections), accepted, max_rejected_calls, max_rejected_fraction
     )
-    spans = [] if rejected_whole else _merge(_line_spans(lines, removed_lines) + string_spans)
+    spans = [] if rejected_whole else merge_spans(_line_spans(lines, removed_lines) + string_spans)
     refined = delete_spans(text, spans)
     if rejected_whole:
         status = PROGRAM_REJECTED
@@ -164,7 +164,8 @@ def _merge_line_ranges(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, disjoint spans covering the same characters as ``spans``."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from lakerefine.udfs.program.executor import merge_spans
 from lakerefine.udfs.quality.deletions import Spans
 
 
@@ -37,7 +38,7 @@ def label_lines(raw: str, gold: str) -> LineLabels | None:
     matched = {content[block.a + k] for block in blocks for k in range(block.size)}
     boilerplate = [(start, end) for start, end in content if (start, end) not in matched]
     neutral = [(start, end) for start, end, text in lines if not text.strip()]
-    return LineLabels(merge(boilerplate), merge(neutral))
+    return LineLabels(merge_spans(boilerplate), merge_spans(neutral))
 
 
 def raw_lines(text: str) -> list[tuple[int, int, str]]:
@@ -48,13 +49,3 @@ def raw_lines(text: str) -> list[tuple[int, int, str]]:
         lines.append((start, end, line))
         start = end
     return [(start, end, line) for start, end, line in lines if end > start]
-
-
-def merge(spans: Spans) -> Spans:
-    merged: Spans = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
