@@ -2,7 +2,7 @@
 
     python scripts/train_classifier_model.py \\
         --webpages ../shared/data/webpages/webpages.jsonl.gz \\
-        --docpages /work/wt/quality/data/docpages/docpages.jsonl.gz \\
+        --docpages data/docpages/docpages.jsonl.gz \\
         --out udfs/classifier/models/line_model.json
 
 Train: webpages whose ``split_of(id)`` is train, docpages of train packages (their ``split`` field). Test: the
