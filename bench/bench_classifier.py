@@ -3,8 +3,9 @@
 Text: the `raw` of the labelled web pages (../shared/data/webpages) and, when given, documentation pages;
 the model: the shipped one (udfs/classifier/models/line_model.json) unless --model. One process, LightGBM on
 one thread, pages in batches of --batch (as a pandas UDF sees them), site shares unknown (the Spark pass
-computes them; their cost is in the refine bench). Stage by stage: line features for the batch, the two
-LightGBM predictions, deletion_program, and the executor running the program (the refine job's audit path).
+computes them; their cost is in the refine bench). Step by step: line features for the batch (with the
+lexicon's word scores), the LightGBM prediction of the lines with text, deletion_program, and the
+executor running the program (the refine job's audit path).
 Times are this process's CPU time (time.process_time; one thread), so MB per CPU second is MB/s per core
 even on a shared machine where wall time says more about the neighbours than about this code.
 Target: >= 5 MB/s of text per core for features+predict+program.
@@ -21,10 +22,8 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
-from lakerefine.udfs.classifier.features import FEATURE_NAMES, LINE_FEATURES, line_features
-from lakerefine.udfs.classifier.model import LineModel, context_features
+from lakerefine.udfs.classifier.features import FEATURE_NAMES
+from lakerefine.udfs.classifier.model import LineModel
 from lakerefine.udfs.classifier.program import deletion_program
 from lakerefine.udfs.program.executor import execute
 
@@ -70,17 +69,12 @@ def load_texts(paths: list[Path | None], limit: int) -> list[str]:
 
 
 def run_batch(model: LineModel, texts: list[str], seconds: dict[str, float]) -> None:
-    """What LineModel.keep_probabilities does, stage by stage, timed; then the programs."""
+    """What LineModel.keep_probabilities does, step by step, timed; then the programs."""
     clock = time.process_time()
-    matrices = [line_features(text) for text in texts]
-    lengths = [matrix.shape[0] for matrix in matrices]
-    features = np.vstack(matrices)
-    blank = features[:, LINE_FEATURES.index("is_blank")]
+    features, lengths = model.feature_matrix(texts)
     seconds["features"] += time.process_time() - clock
     clock = time.process_time()
-    first = model.stage1.predict(features, num_threads=1)
-    second = model.stage2.predict(np.hstack([features, context_features(first, blank, lengths)]), num_threads=1)
-    probabilities = np.split(second, np.cumsum(lengths)[:-1])
+    probabilities = model.probabilities(features, lengths)
     seconds["predict"] += time.process_time() - clock
     clock = time.process_time()
     programs = [deletion_program(t, p, model.threshold) for t, p in zip(texts, probabilities, strict=True)]

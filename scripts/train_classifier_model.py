@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     test = [page for page in pages if page["split"] == TEST]
     print(f"{len(train)} train pages, {len(test)} test pages", file=sys.stderr)
     model = train_line_model(
-        (TrainingPage(page["raw"], page["gold"], shares.get(page["id"])) for page in train),
+        (TrainingPage(page["raw"], page["gold"], shares.get(page["id"]), page["host"]) for page in train),
         TrainingParams(trees=args.trees, line_weight=args.line_weight, min_recall=args.min_recall),
     )
     scores = score(model, test, shares)

@@ -73,3 +73,38 @@ def test_real_pages_miss_a_value_only_where_its_denominator_is_zero():
                 expected.add(upper)
             missing = set(np.flatnonzero(np.isnan(features[row, : len(LINE_FEATURES)])).tolist())
             assert missing == expected, (line, [LINE_FEATURES[i] for i in missing])
+
+
+def test_key_repeats_count_the_lines_equal_up_to_case_digits_and_whitespace():
+    text = "Page 1 of 9\n\npage 2  of 9\nPAGE 3 OF 9 \nSomething else\n  \nsomething\telse\nSomething\n"
+    features = line_features(text)
+
+    def key(line: str) -> str:
+        return re.sub(r"\d", "0", "".join(line.lower().split()))
+
+    keys = [key(line) for line in split_lines(text)]
+    for row, line in enumerate(split_lines(text)):
+        value = features[row, COLUMN["key_repeats"]]
+        if line.strip():
+            assert math.expm1(value) == pytest.approx(keys.count(keys[row]), rel=1e-6), line
+        else:
+            assert np.isnan(value)
+
+
+def test_word_score_columns_are_missing_without_a_lexicon_and_filled_with_one():
+    from lakerefine.udfs.classifier.features import WORD_SCORE_FEATURES, parse, text_word_hashes
+    from lakerefine.udfs.classifier.lexicon import Lexicon
+
+    text = "share this page\n\nthe storm closed roads\n"
+    names = [n for n in FEATURE_NAMES if n.startswith("word_score")]
+    assert np.isnan(line_features(text)[:, [COLUMN[n] for n in names]]).all()
+    hashes = np.sort(text_word_hashes(parse("share storm")))
+    lexicon = Lexicon(hashes, np.array([-2.0, 1.0]) if hashes[0] == text_word_hashes(parse("share"))[0]
+                      else np.array([1.0, -2.0]))
+    with_lexicon = line_features(text, None, lexicon)
+    means = with_lexicon[:, COLUMN[WORD_SCORE_FEATURES[0]]]
+    assert means[0] == -2.0 and np.isnan(means[1]) and means[2] == 1.0
+    assert with_lexicon[1, COLUMN["word_score_mean@mean1"]] == pytest.approx(-0.5)
+    out = np.zeros((3, len(FEATURE_NAMES)), dtype=np.float32)
+    assert line_features(text, None, lexicon, out=out) is out
+    np.testing.assert_array_equal(out, with_lexicon)

@@ -15,15 +15,16 @@ pytestmark = [needs_webpages, pytest.mark.slow]
 
 
 def _pages() -> tuple[list[dict], list[dict]]:
-    pages = pages_of("page-signal", 30, every=13) + pages_of("readability", 10, every=9)
-    return pages[0::2][:20], pages[1::2][:20]  # 20 to train, the others held out (both sets on both sides)
+    pages = pages_of("page-signal", 45, every=13) + pages_of("readability", 15, every=7)
+    return [p for i, p in enumerate(pages) if i % 3], pages[0::3]  # 40 to train, 20 held out (both sets on both sides)
 
 
-# Every line weighs 1 here: on 20 pages the word-weighted default keeps too little (recall .77, F1 .727 vs raw .710).
+# 40 pages, not fewer: trained on 20 (one stage, no document-level context) it dropped whole articles on 4 of
+# the 20 held-out pages (F1 .747 against raw .710).
 @pytest.fixture(scope="module")
 def trained() -> tuple[LineModel, list[dict]]:
     train, held_out = _pages()
-    params = TrainingParams(trees=30, folds=3, line_weight="lines")
+    params = TrainingParams(trees=30, folds=3)
     model = train_line_model([TrainingPage(p["raw"], p["gold"]) for p in train], params)
     return model, held_out
 

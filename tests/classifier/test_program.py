@@ -38,3 +38,12 @@ def test_program_executes_to_the_input_minus_the_deleted_lines(lines, final_newl
     expected = "\n".join(kept) + ("\n" if kept and text.endswith("\n") else "")
     assert done.text == expected
     assert done.calls_rejected == 0
+
+
+def test_a_blank_line_takes_the_larger_probability_of_its_nearest_text_lines():
+    from lakerefine.udfs.classifier.model import fill_blank_lines
+
+    probability = np.array([0.0, 0.9, 0.0, 0.0, 0.2, 0.0, 0.1, 0.0])
+    blank = np.array([True, False, True, True, False, True, False, True])
+    np.testing.assert_allclose(fill_blank_lines(probability, blank), [0.9, 0.9, 0.9, 0.9, 0.2, 0.2, 0.1, 0.1])
+    np.testing.assert_array_equal(fill_blank_lines(np.zeros(2), np.array([True, True])), [1.0, 1.0])

@@ -34,5 +34,5 @@ def test_the_shipped_model_loads_with_its_file_hash_and_refines_a_page():
 def test_a_file_that_is_not_a_model_is_refused(tmp_path):
     path = tmp_path / "other.json"
     path.write_text('{"format": "something else"}')
-    with pytest.raises(ValueError, match="not a lakerefine-line-model/1 file"):
+    with pytest.raises(ValueError, match="not a lakerefine-line-model/2 file"):
         LineModel.load(path)

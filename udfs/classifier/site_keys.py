@@ -12,7 +12,6 @@ from collections.abc import Mapping
 
 from lakerefine.udfs.program.lines import split_lines
 
-_SPACES = re.compile(r"[^\S\n]{2,}|[^\S\n ]")  # runs, and lone whitespace that is not a space
 _DIGIT = re.compile(r"\d")
 # Below this many documents a site's shares say nothing (one document: every share is 1).
 MIN_SITE_DOCUMENTS = 3
@@ -20,8 +19,8 @@ MIN_SITE_DOCUMENTS = 3
 
 def line_keys(text: str) -> list[str | None]:
     """One key per line of ``text`` (lines as numbered by lines.py), None for blank lines."""
-    normalised = _DIGIT.sub("0", _SPACES.sub(" ", text.casefold()))
-    return [key.strip() or None for key in split_lines(normalised)]
+    normalised = _DIGIT.sub("0", text.casefold())
+    return [" ".join(line.split()) or None for line in split_lines(normalised)]  # split(): str.isspace runs
 
 
 def document_keys(text: str) -> set[str]:

@@ -1,12 +1,16 @@
 """Training the line model from (raw, expert) pairs: labels from the word alignment (align.py).
 
-Stage 2 learns from stage-1 probabilities that stage 1 did not see the page of (out-of-fold, pages
-split into ``folds``), as it will meet them at prediction time. The threshold is picked on stage 2's
-out-of-fold probabilities: the one with the best page-averaged F1 of kept words among those whose
-page-averaged recall is at least ``min_recall`` (the highest-recall one if none reaches it).
+Pages are split into ``folds`` by site (a page's ``group``; pages without one fold alone), so that every out-
+of-fold score is a score on sites the model has not seen. The word-score columns of a fold's lines come from a
+lexicon built on the other folds, so the trees learn how far a lexicon can be trusted on sites it has not
+seen, as at prediction time; the model keeps the lexicon of all pages. Only lines with text train (blank lines
+follow their neighbours: model.fill_blank_lines). The threshold is picked on out-of-fold probabilities: the
+one with the best page-averaged F1 of kept words among those whose page-averaged recall is at least
+``min_recall`` (the highest-recall one if none reaches it).
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
@@ -15,11 +19,10 @@ import numpy as np
 
 from lakerefine.udfs.program.align import kept_lines
 
-from .features import FEATURE_NAMES, LINE_FEATURES, line_features
-from .model import CONTEXT_NAMES, LineModel, context_features
+from .features import BLANK, FEATURE_NAMES, WORDS, base_features, parse, text_word_hashes, word_score_columns
+from .lexicon import build_lexicon
+from .model import LineModel
 
-_WORDS = LINE_FEATURES.index("words")
-_BLANK = LINE_FEATURES.index("is_blank")
 THRESHOLDS = tuple(np.round(np.arange(0.05, 0.951, 0.025), 3))
 
 
@@ -28,6 +31,7 @@ class TrainingPage:
     raw: str
     expert: str
     site_shares: list[float] | None = None  # per raw line (site_keys.site_shares), None when unknown
+    group: str | None = None  # the page's site: pages of one site share a fold
 
 
 @dataclass(frozen=True)
@@ -41,33 +45,44 @@ class TrainingParams:
     folds: int = 4
     min_recall: float = 0.95
     line_weight: str = "sqrt_words"  # "lines": every line 1; "words": 1 + its \w+ words; "sqrt_words": its root
+    lexicon_min_count: int = 5  # lines a word must occur on to enter the lexicon
     threshold: float | None = None  # None: picked on out-of-fold probabilities
     seed: int = 0
     num_threads: int = 1  # OpenMP threads busy-wait: one thread is fastest on a shared machine
     name: str = "lakerefine-line-gbt"
-    version: str = "1"
+    version: str = "2"
 
 
 @dataclass
 class LabelledLines:
-    features: np.ndarray  # rows: every page's lines
+    features: np.ndarray  # rows: every page's lines; the columns before the word scores
     labels: np.ndarray  # 1 = the expert kept the line
     words: np.ndarray  # \w+ words per line (what the threshold's scores count)
     lengths: list[int]  # lines per page
+    groups: list[str | None]  # per page
+    word_hashes: list[np.ndarray]  # per page: each word's lexicon hash
+    word_lines: list[np.ndarray]  # per page: each word's line in the page
+
+    @property
+    def page_of_line(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self.lengths)), self.lengths)
 
 
 def label_pages(pages: Iterable[TrainingPage]) -> LabelledLines:
-    matrices, labels, lengths = [], [], []
+    matrices, labels, lengths, groups, hashes, word_lines = [], [], [], [], [], []
     for page in pages:
-        matrix = line_features(page.raw, page.site_shares)
-        matrices.append(matrix)
+        groups.append(page.group)
+        parsed = parse(page.raw)
+        matrices.append(base_features(page.raw, parsed, page.site_shares))
         labels.append(np.asarray(kept_lines(page.raw, page.expert), dtype=np.float64))
-        lengths.append(matrix.shape[0])
+        lengths.append(parsed.lines)
+        hashes.append(text_word_hashes(parsed))
+        word_lines.append(parsed.word_line)
     if not any(lengths):
         raise ValueError("no training lines: every page is empty")
     features = np.vstack(matrices)
-    words = np.rint(np.expm1(features[:, _WORDS].astype(np.float64)))
-    return LabelledLines(features, np.concatenate(labels), words, lengths)
+    words = np.rint(np.expm1(features[:, WORDS].astype(np.float64)))
+    return LabelledLines(features, np.concatenate(labels), words, lengths, groups, hashes, word_lines)
 
 
 def train_line_model(pages: Iterable[TrainingPage], params: TrainingParams | None = None) -> LineModel:
@@ -75,24 +90,58 @@ def train_line_model(pages: Iterable[TrainingPage], params: TrainingParams | Non
     data = label_pages(pages)
     if len(data.lengths) < params.folds:
         raise ValueError(f"{len(data.lengths)} pages: need at least folds={params.folds}")
-    page_of_line = np.repeat(np.arange(len(data.lengths)), data.lengths)
-    fold_of_line = page_of_line % params.folds
-    blank = data.features[:, _BLANK]
-
+    page_fold = page_folds(data.groups, params.folds)
+    fold_of_line = page_fold[data.page_of_line]
+    features = np.hstack([data.features, out_of_fold_word_scores(data, page_fold, params.lexicon_min_count)])
+    text = data.features[:, BLANK] == 0
     weight = line_weights(data.words, params.line_weight)
-    first_oof = _out_of_fold(data.features, data.labels, weight, fold_of_line, params)
-    second_features = np.hstack([data.features, context_features(first_oof, blank, data.lengths)])
-    second_oof = _out_of_fold(second_features, data.labels, weight, fold_of_line, params)
-    threshold, scores = pick_threshold(second_oof, data, params.min_recall)
+
+    probability = np.zeros(data.labels.size)
+    for k in range(params.folds):
+        held = fold_of_line == k
+        booster = _fit(features[~held & text], data.labels[~held & text], weight[~held & text], params)
+        probability[held & text] = booster.predict(features[held & text], num_threads=params.num_threads)
+    threshold, scores = pick_threshold(probability, data, params.min_recall)
     if params.threshold is not None:
         threshold = params.threshold
-    stage1 = _fit(data.features, data.labels, weight, FEATURE_NAMES, params)
-    stage2 = _fit(second_features, data.labels, weight, (*FEATURE_NAMES, *CONTEXT_NAMES), params)
+    booster = _fit(features[text], data.labels[text], weight[text], params)
     training = {
         "params": asdict(params), "pages": len(data.lengths), "lines": int(data.labels.size),
-        "kept_line_share": round(float(data.labels.mean()), 4), "out_of_fold": scores,
+        "text_lines": int(text.sum()), "kept_line_share": round(float(data.labels[text].mean()), 4),
+        "out_of_fold": scores,
     }
-    return LineModel(stage1, stage2, float(threshold), params.name, params.version, training)
+    lexicon = page_lexicon(data, np.ones(len(data.lengths), dtype=bool), params.lexicon_min_count)
+    return LineModel(booster, lexicon, float(threshold), params.name, params.version, training)
+
+
+def page_folds(groups: list[str | None], folds: int) -> np.ndarray:
+    """Each page's fold: from a hash of its group (pages without one: by position), or by position
+    alone when fewer than ``folds`` groups have pages in every fold."""
+    by_group = np.array([
+        int(hashlib.sha256(group.encode("utf-8")).hexdigest()[:8], 16) % folds if group is not None else i % folds
+        for i, group in enumerate(groups)])
+    if np.unique(by_group).size == folds:
+        return by_group
+    return np.arange(len(groups)) % folds
+
+
+def out_of_fold_word_scores(data: LabelledLines, page_fold: np.ndarray, min_count: int) -> np.ndarray:
+    """The word-score columns of every page, from a lexicon built without the page's fold."""
+    parts = []
+    lexicons = {fold: page_lexicon(data, page_fold != fold, min_count) for fold in np.unique(page_fold)}
+    for page, lines in enumerate(data.lengths):
+        lexicon = lexicons[page_fold[page]]
+        parts.append(word_score_columns(data.word_hashes[page], data.word_lines[page], lines, lexicon))
+    return np.vstack(parts).astype(np.float32)
+
+
+def page_lexicon(data: LabelledLines, pages: np.ndarray, min_count: int):
+    """The lexicon of the chosen pages' words and line labels."""
+    offsets = np.concatenate([[0], np.cumsum(data.lengths)])
+    chosen = np.flatnonzero(pages)
+    hashes = np.concatenate([data.word_hashes[p] for p in chosen] or [np.zeros(0, np.uint64)])
+    lines = np.concatenate([data.word_lines[p] + offsets[p] for p in chosen] or [np.zeros(0, np.int64)])
+    return build_lexicon(hashes, lines, data.labels, min_count)
 
 
 def pick_threshold(probability: np.ndarray, data: LabelledLines, min_recall: float) -> tuple[float, dict]:
@@ -109,7 +158,7 @@ def pick_threshold(probability: np.ndarray, data: LabelledLines, min_recall: flo
 
 
 def _page_averaged(kept: np.ndarray, data: LabelledLines) -> tuple[float, float]:
-    page = np.repeat(np.arange(len(data.lengths)), data.lengths)
+    page = data.page_of_line
     pages = len(data.lengths)
     tp = np.bincount(page, weights=data.words * kept * data.labels, minlength=pages)
     predicted = np.bincount(page, weights=data.words * kept, minlength=pages)
@@ -131,24 +180,12 @@ def line_weights(words: np.ndarray, scheme: str) -> np.ndarray:
     raise ValueError(f"line_weight must be lines, words or sqrt_words, not {scheme!r}")
 
 
-def _out_of_fold(
-    features: np.ndarray, labels: np.ndarray, weight: np.ndarray, fold: np.ndarray, params: TrainingParams
-) -> np.ndarray:
-    probability = np.zeros(labels.size)
-    for k in range(params.folds):
-        held = fold == k
-        booster = _fit(features[~held], labels[~held], weight[~held], None, params)
-        probability[held] = booster.predict(features[held], num_threads=params.num_threads)
-    return probability
-
-
-def _fit(features: np.ndarray, labels: np.ndarray, weight: np.ndarray, names, params: TrainingParams
-         ) -> lightgbm.Booster:
+def _fit(features: np.ndarray, labels: np.ndarray, weight: np.ndarray, params: TrainingParams) -> lightgbm.Booster:
     settings = {
         "objective": "binary", "max_depth": params.max_depth, "num_leaves": params.num_leaves,
         "learning_rate": params.learning_rate, "min_data_in_leaf": params.min_data_in_leaf,
         "feature_fraction": params.feature_fraction, "seed": params.seed, "deterministic": True,
         "force_col_wise": True, "num_threads": params.num_threads, "verbosity": -1,
     }
-    dataset = lightgbm.Dataset(features, labels, weight=weight, feature_name=list(names) if names else "auto")
+    dataset = lightgbm.Dataset(features, labels, weight=weight, feature_name=list(FEATURE_NAMES))
     return lightgbm.train(settings, dataset, num_boost_round=params.trees)

@@ -19,7 +19,9 @@ from lakerefine.conf.settings import TrainClassifierSettings
 from lakerefine.udfs.lake.runs import Run, RunResult
 from lakerefine.udfs.lake.tables import TableRef
 from lakerefine.udfs.lake.versions import latest_run_id, pin_input_version
-from lakerefine.udfs.refine.site_shares import SITE_SHARES, site_shares
+from lakerefine.udfs.refine.site_shares import SITE_SHARES, site_of, site_shares
+
+SITE = "_site"  # the page's site (site_shares.site_of): pages of one site share a training fold
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def run_train_classifier(spark: SparkSession, config: TrainClassifierSettings, t
     finally:
         shares.unpersist()
     counts = PairCounts(**{**vars(counts), "sampled": len(sample)})
-    pages = [TrainingPage(row.raw, row.expert, shares_of(row[SITE_SHARES])) for row in sample]
+    pages = [TrainingPage(row.raw, row.expert, shares_of(row[SITE_SHARES]), row[SITE]) for row in sample]
     with run.timed("train"):
         model = train_line_model(pages)
         model_file.parent.mkdir(parents=True, exist_ok=True)
@@ -110,7 +112,7 @@ def usable_pairs(rows: DataFrame, config: TrainClassifierSettings, table: str) -
     site_columns = [c for c in (config.site_column, config.url_column) if c and c in rows.columns]
     pairs = (rows.where(accepted & has_text)
              .select("doc_id", F.col(config.raw_column).alias("raw"), F.col(config.expert_column).alias("expert"),
-                     *site_columns))
+                     site_of(rows, config).alias(SITE), *site_columns))
     usable = row.rows - row.not_accepted - row.no_text
     if usable == 0:
         raise ValueError(f"{table}: none of its {row.rows} rows has status {config.status!r} and both texts")

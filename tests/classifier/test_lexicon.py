@@ -1,0 +1,73 @@
+import re
+from collections import Counter, defaultdict
+
+import numpy as np
+
+from lakerefine.udfs.classifier.features import parse, text_word_hashes
+from lakerefine.udfs.classifier.lexicon import Lexicon, build_lexicon, line_scores
+from lakerefine.udfs.program.lines import split_lines
+from tests.support.webpages import needs_webpages, pages_of
+
+
+def _normalised_words(text: str) -> list[str]:
+    return [re.sub(r"\d", "0", "".join(c.lower() if len(c.lower()) == 1 else c for c in word))
+            for word in re.findall(r"\w+", text)]
+
+
+def _hashes(text: str) -> np.ndarray:
+    return text_word_hashes(parse(text))
+
+
+def test_one_hash_per_word_equal_exactly_when_the_normalised_words_are_equal():
+    text = "Page 3 of 12\nPAGE 4 of 12, page\u00a05 — Straße STRASSE naïve NAÏVE x_1 X_2 ab a b"
+    words, hashes = _normalised_words(text), _hashes(text).tolist()
+    assert len(words) == len(hashes)
+    assert {w: h for w, h in zip(words, hashes, strict=True)} == dict(zip(words, hashes, strict=True))
+    assert len(set(hashes)) == len(set(words))
+
+
+@needs_webpages
+def test_on_real_pages_hashes_and_normalised_words_are_in_one_to_one_correspondence():
+    hash_of, word_of = {}, {}
+    for page in pages_of("cleaneval-final", 20, every=30):
+        for word, value in zip(_normalised_words(page["raw"]), _hashes(page["raw"]).tolist(), strict=True):
+            assert hash_of.setdefault(word, value) == value
+            assert word_of.setdefault(value, word) == word
+    assert len(hash_of) > 2000
+
+
+def test_the_lexicon_counts_a_word_once_per_line_and_keeps_frequent_words():
+    lines = ["the news the news", "the menu", "news today", "menu", "menu home", "the"]
+    kept = np.array([1, 0, 1, 0, 0, 1], dtype=float)
+    text = "\n".join(lines)
+    parsed = parse(text)
+    lexicon = build_lexicon(text_word_hashes(parsed), parsed.word_line, kept, min_count=2)
+    kept_lines, dropped_lines = Counter(), Counter()
+    for line, label in zip(lines, kept, strict=True):
+        (kept_lines if label else dropped_lines).update(set(line.split()))
+    frequent = {w for w in kept_lines | dropped_lines if kept_lines[w] + dropped_lines[w] >= 2}
+    assert frequent == {"the", "news", "menu"}
+    expected = {w: np.log((kept_lines[w] + 1) / 3) - np.log((dropped_lines[w] + 1) / 3) for w in frequent}
+    found = lexicon.score_words(_hashes(" ".join(sorted(frequent) + ["home", "unseen"])))
+    np.testing.assert_allclose(found[:3], [expected[w] for w in sorted(frequent)], atol=1e-4)
+    assert np.isnan(found[3:]).all()
+    again = Lexicon.from_dict(lexicon.to_dict())
+    np.testing.assert_array_equal(again.hashes, lexicon.hashes)
+    np.testing.assert_array_equal(again.scores, lexicon.scores)
+
+
+def test_line_scores_are_the_mean_min_and_max_of_known_words_per_line():
+    text = "good bad unknown\n\nunknown only\nbad\n"
+    hashes = _hashes("good bad")
+    lexicon = Lexicon(np.sort(hashes), np.where(hashes == np.sort(hashes)[0], 1.0, -1.0)[np.argsort(hashes)])
+    score = {h: s for h, s in zip(lexicon.hashes.tolist(), lexicon.scores.tolist(), strict=True)}
+    parsed = parse(text)
+    scores = line_scores(lexicon.score_words(text_word_hashes(parsed)), parsed.word_line, parsed.lines)
+    per_line = defaultdict(list)
+    for word_hash, line in zip(text_word_hashes(parsed).tolist(), parsed.word_line.tolist(), strict=True):
+        if word_hash in score:
+            per_line[line].append(score[word_hash])
+    for line in range(len(split_lines(text))):
+        values = per_line.get(line)
+        expected = [np.mean(values), min(values), max(values)] if values else [np.nan] * 3
+        np.testing.assert_allclose(scores[line], expected)
