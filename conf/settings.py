@@ -243,6 +243,9 @@ class RefineSettings(Section):
     chunk_chars: int = Field(200_000, ge=1000)
     # Leave emptied documents out of the refined table (they stay in the audit).
     drop_emptied: bool = False
+    # After publishing, compact the run's refine_edits partition (Delta OPTIMIZE of run_id = the run):
+    # every slice appends at least one small file per task, which adds up over many runs.
+    compact_audit: bool = True
     # Documents are refined in slices of about this many; each slice's audit rows are one
     # Delta commit, so a killed run loses at most one slice of work.
     slice_docs: int = Field(200_000, ge=1)

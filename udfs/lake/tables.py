@@ -128,6 +128,16 @@ class TableRef:
         with commit_metadata_for(spark, metadata):
             self.delta(spark).alias("t").merge(rows.alias("s"), match).whenNotMatchedInsertAll().execute()
 
+    def compact(self, spark: SparkSession, where: str | None = None) -> tuple[int, int]:
+        """Rewrite the table's small files (those matching ``where``, a predicate on partition
+        columns) into few large ones: Delta's OPTIMIZE, one commit, the rows unchanged. Returns
+        (files removed, files added); (0, 0) when there was nothing to compact."""
+        builder = self.delta(spark).optimize()
+        if where:
+            builder = builder.where(where)
+        metrics = builder.executeCompaction().select("metrics.numFilesRemoved", "metrics.numFilesAdded").first()
+        return (int(metrics[0]), int(metrics[1])) if metrics else (0, 0)
+
     def commit_version_of(self, spark: SparkSession, run_id: str) -> int | None:
         """The newest version whose commit metadata names ``run_id``.
 

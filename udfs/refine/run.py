@@ -81,7 +81,15 @@ def run_refine(spark: SparkSession, settings: RefineSettings, tables: RefineTabl
             publish_incremental(rows, deleted_ids, tables.output, run, settings.drop_emptied)
         else:
             publish_full(rows, tables.output, run, settings.drop_emptied)
-    return refine_result(spark, settings, tables, run, "incremental" if previous else "full", slices)
+    compacted = compact_audit(spark, tables.edits, run) if settings.compact_audit else {}
+    return refine_result(spark, settings, tables, run, "incremental" if previous else "full", slices, compacted)
+
+
+def compact_audit(spark: SparkSession, edits: TableRef, run: Run) -> dict[str, int]:
+    """The run's audit files, rewritten into few (its partition only): the counts of files removed and added."""
+    with run.timed("compact"):
+        removed, added = edits.compact(spark, where=f"run_id = '{run.run_id}'")
+    return {"audit_files_compacted": removed, "audit_files_written": added}
 
 
 def plan_incremental(corpus: DataFrame, previous: inc.PreviousRun, tables: RefineTables, run: Run,
@@ -171,7 +179,7 @@ def check_every_document_audited(totals: RunTotals, input_docs: int, run_id: str
 
 
 def refine_result(spark: SparkSession, settings: RefineSettings, tables: RefineTables, run: Run, mode: str,
-                  slices: int) -> RunResult:
+                  slices: int, compacted: dict[str, int] | None = None) -> RunResult:
     """What the run's audit rows say, and where everything is."""
     with run.timed("summary"):
         totals = run_totals(spark, tables.edits, run.run_id)
@@ -186,7 +194,8 @@ def refine_result(spark: SparkSession, settings: RefineSettings, tables: RefineT
                     "refined": f"{tables.output} (version {output_version})", "runs": str(tables.runs)},
             output_table=str(tables.output), output_version=output_version,
             other_outputs={str(tables.edits): tables.edits.version(spark)},
-            counts={**totals.as_counts(), "slices": slices}, metrics=model_metrics(settings))
+            counts={**totals.as_counts(), "slices": slices, **(compacted or {})},
+            metrics=model_metrics(settings))
 
 
 def share(part: int, whole: int) -> str:
