@@ -98,13 +98,27 @@ def test_word_score_columns_are_missing_without_a_lexicon_and_filled_with_one():
     text = "share this page\n\nthe storm closed roads\n"
     names = [n for n in FEATURE_NAMES if n.startswith("word_score")]
     assert np.isnan(line_features(text)[:, [COLUMN[n] for n in names]]).all()
-    hashes = np.sort(text_word_hashes(parse("share storm")))
-    lexicon = Lexicon(hashes, np.array([-2.0, 1.0]) if hashes[0] == text_word_hashes(parse("share"))[0]
+    hashes = np.sort(text_word_hashes(parse(["share storm"])))
+    lexicon = Lexicon(hashes, np.array([-2.0, 1.0]) if hashes[0] == text_word_hashes(parse(["share"]))[0]
                       else np.array([1.0, -2.0]))
     with_lexicon = line_features(text, None, lexicon)
     means = with_lexicon[:, COLUMN[WORD_SCORE_FEATURES[0]]]
     assert means[0] == -2.0 and np.isnan(means[1]) and means[2] == 1.0
     assert with_lexicon[1, COLUMN["word_score_mean@mean1"]] == pytest.approx(-0.5)
-    out = np.zeros((3, len(FEATURE_NAMES)), dtype=np.float32)
-    assert line_features(text, None, lexicon, out=out) is out
-    np.testing.assert_array_equal(out, with_lexicon)
+
+
+@needs_webpages
+def test_a_batch_gives_every_text_the_rows_it_gets_alone():
+    from lakerefine.udfs.classifier.features import batch_features
+    from lakerefine.udfs.classifier.model import LineModel
+    from lakerefine.udfs.refine.backends.classifier import shipped_model
+
+    texts = [p["raw"] for p in pages_of("cleaneval-final", 8, every=40) + pages_of("readability", 4, every=25)]
+    texts[3:3] = ["", "\n", "one line", "a\n\n\nb\n"]  # no line, one empty line, no final newline, blank run
+    shares = [None if i % 3 else np.linspace(0, 1, len(split_lines(t))).tolist() for i, t in enumerate(texts)]
+    lexicon = LineModel.load(shipped_model()).lexicon
+    features, lengths = batch_features(texts, shares, lexicon)
+    assert lengths.tolist() == [len(split_lines(t)) for t in texts]
+    assert not np.isnan(features[:, COLUMN["word_score_mean@mean10"]]).all()
+    alone = [line_features(t, s, lexicon) for t, s in zip(texts, shares, strict=True)]
+    np.testing.assert_array_equal(features, np.vstack(alone))

@@ -15,7 +15,7 @@ def _normalised_words(text: str) -> list[str]:
 
 
 def _hashes(text: str) -> np.ndarray:
-    return text_word_hashes(parse(text))
+    return text_word_hashes(parse([text]))
 
 
 def test_one_hash_per_word_equal_exactly_when_the_normalised_words_are_equal():
@@ -40,7 +40,7 @@ def test_the_lexicon_counts_a_word_once_per_line_and_keeps_frequent_words():
     lines = ["the news the news", "the menu", "news today", "menu", "menu home", "the"]
     kept = np.array([1, 0, 1, 0, 0, 1], dtype=float)
     text = "\n".join(lines)
-    parsed = parse(text)
+    parsed = parse([text])
     lexicon = build_lexicon(text_word_hashes(parsed), parsed.word_line, kept, min_count=2)
     kept_lines, dropped_lines = Counter(), Counter()
     for line, label in zip(lines, kept, strict=True):
@@ -61,7 +61,7 @@ def test_line_scores_are_the_mean_min_and_max_of_known_words_per_line():
     hashes = _hashes("good bad")
     lexicon = Lexicon(np.sort(hashes), np.where(hashes == np.sort(hashes)[0], 1.0, -1.0)[np.argsort(hashes)])
     score = {h: s for h, s in zip(lexicon.hashes.tolist(), lexicon.scores.tolist(), strict=True)}
-    parsed = parse(text)
+    parsed = parse([text])
     scores = line_scores(lexicon.score_words(text_word_hashes(parsed)), parsed.word_line, parsed.lines)
     per_line = defaultdict(list)
     for word_hash, line in zip(text_word_hashes(parsed).tolist(), parsed.word_line.tolist(), strict=True):

@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from lakerefine.udfs.program.lines import count_lines
+
 from .lexicon import Lexicon, line_scores, word_hashes
 
 # Character classes, as bits of a lookup over code points.
@@ -102,10 +104,15 @@ def char_flags(codes: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class ParsedText:
-    """A text as code points, cut into lines and words (positions index ``codes``)."""
+class ParsedBatch:
+    """Texts as one array of code points, cut into lines and words (positions index ``codes``).
 
-    codes: np.ndarray  # uint32 code points, without a final "\n"
+    The texts' lines follow one another (a text without lines adds none), so every per-line
+    computation runs once per batch; ``line_text`` says which text a line belongs to, and whatever
+    looks past a line (neighbours, windows, blocks, repeats, positions) stops at its text's ends.
+    """
+
+    codes: np.ndarray  # uint32 code points: the texts without their final "\n", joined by "\n"
     flags: np.ndarray  # character classes of each code point
     normalised: np.ndarray  # codes lowercased, digits as "0" (what word and line hashes read)
     starts: np.ndarray  # first code point of each line
@@ -113,19 +120,27 @@ class ParsedText:
     word_starts: np.ndarray
     word_ends: np.ndarray
     word_line: np.ndarray  # the line of each word
+    lengths: np.ndarray  # lines per text
+    line_text: np.ndarray  # the text of each line
 
     @property
     def lines(self) -> int:
         return self.starts.size
 
+    @property
+    def first_line(self) -> np.ndarray:
+        """Per line, the index of its text's first line."""
+        return (np.cumsum(self.lengths) - self.lengths)[self.line_text]
 
-def parse(text: str) -> ParsedText:
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    if codes.size and codes[-1] == 10:
-        codes = codes[:-1]  # a final "\n" ends the last line (lines.py)
-    if not text:
+
+def parse(texts: list[str]) -> ParsedBatch:
+    lengths = np.array([count_lines(text) for text in texts], dtype=np.int64)
+    joined = "\n".join(text[:-1] if text.endswith("\n") else text for text in texts if text)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    line_text = np.repeat(np.arange(len(texts)), lengths)
+    if not lengths.sum():
         empty = np.zeros(0, dtype=np.int64)
-        return ParsedText(codes, np.zeros(0, np.uint8), codes, empty, empty, empty, empty, empty)
+        return ParsedBatch(codes, np.zeros(0, np.uint8), codes, empty, empty, empty, empty, empty, lengths, line_text)
     newline = codes == 10
     newlines = np.flatnonzero(newline)
     starts = np.concatenate([[0], newlines + 1])
@@ -135,77 +150,93 @@ def parse(text: str) -> ParsedText:
     word_starts = np.flatnonzero(word & ~np.concatenate([[False], word[:-1]]))
     word_ends = np.flatnonzero(word & ~np.concatenate([word[1:], [False]])) + 1
     word_line = np.cumsum(newline)[word_starts]
-    return ParsedText(codes, flags, lower_codes(codes, flags), starts, ends, word_starts, word_ends, word_line)
+    return ParsedBatch(codes, flags, lower_codes(codes, flags), starts, ends, word_starts, word_ends, word_line,
+                       lengths, line_text)
 
 
-def line_features(
-    text: str, site_shares: list[float] | None = None, lexicon: Lexicon | None = None, out: np.ndarray | None = None
-) -> np.ndarray:
-    """The feature matrix of ``text``: one row per line, ``len(FEATURE_NAMES)`` columns (float32), written
-    into ``out`` when given (a batch's matrix is filled text by text without copies)."""
-    parsed = parse(text)
-    if out is None:
-        out = np.empty((parsed.lines, len(FEATURE_NAMES)), dtype=np.float32)
-    if out.shape != (parsed.lines, len(FEATURE_NAMES)):
-        raise ValueError(f"out has shape {out.shape} for {parsed.lines} lines")
-    base_features(text, parsed, site_shares, out[:, :BASE_COLUMNS])
+def batch_features(
+    texts: list[str], site_shares: list[list[float] | None] | None = None, lexicon: Lexicon | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The feature matrix of a batch of texts (their lines' rows one after another, float32, one column
+    per name in ``FEATURE_NAMES``) and the number of lines of each text."""
+    parsed = parse(texts)
+    out = np.empty((parsed.lines, len(FEATURE_NAMES)), dtype=np.float32)
+    base_features(parsed, site_shares, out[:, :BASE_COLUMNS])
     out[:, BASE_COLUMNS:] = word_score_features(parsed, lexicon)
-    return out
+    return out, parsed.lengths
 
 
-def base_features(text: str, parsed: ParsedText, site_shares: list[float] | None,
+def line_features(text: str, site_shares: list[float] | None = None, lexicon: Lexicon | None = None) -> np.ndarray:
+    """The feature matrix of one text: one row per line (lines as numbered by lines.py)."""
+    return batch_features([text], [site_shares], lexicon)[0]
+
+
+def base_features(parsed: ParsedBatch, site_shares: list[list[float] | None] | None,
                   out: np.ndarray | None = None) -> np.ndarray:
     """Every column before the word scores (they depend on the model's lexicon, these do not)."""
-    own, position = _own_features(text, parsed)
-    lines = own.shape[0]
-    shares = np.full(lines, np.nan) if site_shares is None else np.asarray(site_shares, dtype=np.float64)
-    if shares.shape != (lines,):
-        raise ValueError(f"site_shares has {shares.shape[0]} values for {lines} lines")
+    own, position = _own_features(parsed)
+    shares = _share_column(parsed, site_shares)
+    lines, own_columns, position_columns = parsed.lines, len(LINE_FEATURES), len(POSITION_FEATURES)
     out = np.empty((lines, BASE_COLUMNS), dtype=np.float32) if out is None else out
-    own_columns, position_columns = len(LINE_FEATURES), len(POSITION_FEATURES)
     out[:, :own_columns] = own
     out[:, own_columns:own_columns + position_columns] = position
-    window = np.full((len(OFFSETS) + 1, lines, own_columns), np.nan, dtype=np.float32)  # own, then each offset
-    window[0] = own
+    window = np.empty((len(OFFSETS) + 1, lines, own_columns), dtype=np.float32)  # own, then each offset
+    share_window = np.empty((len(OFFSETS) + 1, lines))
+    window[0], share_window[0] = own, shares
     for i, offset in enumerate(OFFSETS, start=1):
-        if offset > 0:
-            window[i, :-offset] = own[offset:]
-        else:
-            window[i, -offset:] = own[:offset]
+        window[i] = _shift(own, offset, parsed.line_text)
+        share_window[i] = _shift(shares[:, None], offset, parsed.line_text)[:, 0]
         column = own_columns + position_columns + (i - 1) * own_columns
         out[:, column:column + own_columns] = window[i]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows: NaN is the answer
         out[:, -own_columns - 2:-2] = np.nanmean(window, axis=0)
-        out[:, -1] = np.nanmean(np.stack([shares, *(_shift(shares[:, None], o)[:, 0] for o in OFFSETS)]), axis=0)
+        out[:, -1] = np.nanmean(share_window, axis=0)
     out[:, -2] = shares
     return out
 
 
-def word_score_features(parsed: ParsedText, lexicon: Lexicon | None) -> np.ndarray:
+def _share_column(parsed: ParsedBatch, site_shares: list[list[float] | None] | None) -> np.ndarray:
+    if site_shares is None:
+        return np.full(parsed.lines, np.nan)
+    if len(site_shares) != parsed.lengths.size:
+        raise ValueError(f"{len(site_shares)} site_shares for {parsed.lengths.size} texts")
+    parts = []
+    for shares, lines in zip(site_shares, parsed.lengths.tolist(), strict=True):
+        column = np.full(lines, np.nan) if shares is None else np.asarray(shares, dtype=np.float64)
+        if column.shape != (lines,):
+            raise ValueError(f"site_shares has {column.shape[0]} values for {lines} lines")
+        parts.append(column)
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def word_score_features(parsed: ParsedBatch, lexicon: Lexicon | None) -> np.ndarray:
     """The word-score columns: per line (mean, min, max), and the mean's window means (NaN without a lexicon)."""
     if lexicon is None or not parsed.lines:
         return np.full((parsed.lines, len(WORD_SCORE_FEATURES) + len(WORD_SCORE_WINDOWS)), np.nan, dtype=np.float32)
-    return word_score_columns(text_word_hashes(parsed), parsed.word_line, parsed.lines, lexicon)
+    return word_score_columns(text_word_hashes(parsed), parsed.word_line, parsed.line_text, lexicon)
 
 
-def word_score_columns(hashes: np.ndarray, word_line: np.ndarray, lines: int, lexicon: Lexicon) -> np.ndarray:
-    scores = line_scores(lexicon.score_words(hashes), word_line, lines)
-    windows = [_window_mean(scores[:, 0], radius) for radius in WORD_SCORE_WINDOWS]
+def word_score_columns(hashes: np.ndarray, word_line: np.ndarray, line_text: np.ndarray,
+                       lexicon: Lexicon) -> np.ndarray:
+    scores = line_scores(lexicon.score_words(hashes), word_line, line_text.size)
+    windows = [_window_mean(scores[:, 0], radius, line_text) for radius in WORD_SCORE_WINDOWS]
     return np.column_stack([scores, *windows]).astype(np.float32)
 
 
-def text_word_hashes(parsed: ParsedText) -> np.ndarray:
+def text_word_hashes(parsed: ParsedBatch) -> np.ndarray:
     """The lexicon's hash of each word: lowercased, digits as 0."""
     return word_hashes(parsed.normalised, parsed.word_starts, parsed.word_ends)
 
 
-def line_repeats(parsed: ParsedText, blank: np.ndarray) -> np.ndarray:
-    """How many lines of the text equal each line up to case, digits and whitespace (NaN for blank lines)."""
+def line_repeats(parsed: ParsedBatch, blank: np.ndarray) -> np.ndarray:
+    """How many lines of its text equal each line up to case, digits and whitespace (NaN for blank lines)."""
     visible = (parsed.flags & SPACE) == 0
     before = np.concatenate([[0], np.cumsum(visible)])  # visible code points before each position
     hashes = word_hashes(parsed.normalised[visible], before[parsed.starts], before[parsed.ends])
-    _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
+    with np.errstate(over="ignore"):
+        keys = hashes ^ (parsed.line_text.astype(np.uint64) * np.uint64(0xD6E8FEB86659FD93))  # a key per text
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
     return np.where(blank, np.nan, counts[inverse].astype(np.float64))
 
 
@@ -227,25 +258,27 @@ def _lower_of(code: int) -> int:
 _ASCII_LOWER = np.array([ord(chr(code).lower()) for code in range(128)], dtype=np.uint32)
 
 
-def _window_mean(column: np.ndarray, radius: int) -> np.ndarray:
-    """The mean of ``column``'s non-NaN values over lines i-radius..i+radius (NaN if there are none)."""
-    known = ~np.isnan(column)
-    values = np.concatenate([[0.0], np.cumsum(np.where(known, column, 0.0))])
-    counts = np.concatenate([[0], np.cumsum(known)])
-    index = np.arange(column.size)
-    low, high = np.maximum(index - radius, 0), np.minimum(index + radius + 1, column.size)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (values[high] - values[low]) / (counts[high] - counts[low])
+def _window_mean(column: np.ndarray, radius: int, line_text: np.ndarray) -> np.ndarray:
+    """The mean of ``column``'s non-NaN values over lines i-radius..i+radius of line i's text (NaN if none).
+    Summed in a fixed order per line, so a text's values do not depend on the texts batched with it."""
+    window = np.stack([column, *(_shift(column[:, None], o, line_text)[:, 0]
+                                 for o in range(-radius, radius + 1) if o)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows: NaN is the answer
+        return np.nanmean(window, axis=0)
 
 
-def _own_features(text: str, parsed: ParsedText) -> tuple[np.ndarray, np.ndarray]:
-    if not text:
+def _own_features(parsed: ParsedBatch) -> tuple[np.ndarray, np.ndarray]:
+    if not parsed.lines:
         return np.zeros((0, len(LINE_FEATURES))), np.zeros((0, len(POSITION_FEATURES)))
     codes, flags, starts, ends = parsed.codes, parsed.flags, parsed.starts, parsed.ends
 
     def per_line(mask: np.ndarray) -> np.ndarray:
         total = np.concatenate([[0], np.cumsum(mask, dtype=np.int64)])
         return (total[ends] - total[starts]).astype(np.float64)
+
+    def per_text(values: np.ndarray) -> np.ndarray:
+        return np.bincount(parsed.line_text, weights=values, minlength=parsed.lengths.size)[parsed.line_text]
 
     chars = (ends - starts).astype(np.float64)
     space = (flags & SPACE) > 0
@@ -273,7 +306,8 @@ def _own_features(text: str, parsed: ParsedText) -> tuple[np.ndarray, np.ndarray
     indent = np.where(has_visible, padded[first_index] - starts, np.nan)
 
     blank = ~has_visible
-    block = np.cumsum(blank)  # lines between blank lines share a block number
+    first = parsed.first_line
+    block = np.cumsum(blank | (np.arange(lines) == first))  # lines between blank lines (of one text) share a block
     block_lines = np.bincount(block, weights=~blank)[block]
     block_words = np.bincount(block, weights=words)[block]
     key_repeats = line_repeats(parsed, blank)
@@ -289,22 +323,29 @@ def _own_features(text: str, parsed: ParsedText) -> tuple[np.ndarray, np.ndarray
             _in(first_code, _STARTS_BULLET),
             capitalised / words, mean_length, np.sqrt(np.maximum(squares / words - mean_length**2, 0)),
             np.log1p(indent), blank, np.log1p(key_repeats), np.log1p(block_lines), np.log1p(block_words),
-            chars / max(chars.mean(), 1.0),
+            chars / np.maximum(per_text(chars) / parsed.lengths[parsed.line_text], 1.0),
         ]).astype(np.float64)
         own[blank, 2:8] = np.nan
-        number = np.arange(lines, dtype=np.float64)
+        text_lines = parsed.lengths[parsed.line_text].astype(np.float64)
+        number = (np.arange(lines) - first).astype(np.float64)
+        text_start = starts[first]
+        text_chars = per_text(chars + 1) - 1  # its lines and the newlines between them
         position = np.column_stack([
-            number / max(lines - 1, 1), starts / max(codes.size, 1), np.log1p(number), np.log1p(lines - 1 - number),
-            np.full(lines, np.log1p(lines)), np.full(lines, np.log1p(word_starts.size)),
+            number / np.maximum(text_lines - 1, 1), (starts - text_start) / np.maximum(text_chars, 1),
+            np.log1p(number), np.log1p(text_lines - 1 - number), np.log1p(text_lines), np.log1p(per_text(words)),
         ])
     return own, position
 
 
-def _shift(matrix: np.ndarray, offset: int) -> np.ndarray:
-    """Row i holds row i + offset of ``matrix`` (NaN past the ends)."""
+def _shift(matrix: np.ndarray, offset: int, line_text: np.ndarray) -> np.ndarray:
+    """Row i holds row i + offset of ``matrix`` (NaN past its text's ends)."""
     shifted = np.full(matrix.shape, np.nan)
+    same = np.zeros(line_text.size, dtype=bool)
     if offset > 0:
         shifted[:-offset] = matrix[offset:]
+        same[:-offset] = line_text[offset:] == line_text[:-offset]
     else:
         shifted[-offset:] = matrix[:offset]
+        same[-offset:] = line_text[:offset] == line_text[-offset:]
+    shifted[~same] = np.nan
     return shifted

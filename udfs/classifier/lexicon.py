@@ -29,10 +29,18 @@ def word_hashes(codes: np.ndarray, word_starts: np.ndarray, word_ends: np.ndarra
 
 
 def _powers(base: np.uint64, count: int) -> np.ndarray:
-    powers = np.ones(count, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        powers[1:] = np.cumprod(np.full(max(count - 1, 0), base, dtype=np.uint64))  # modulo 2**64
-    return powers
+    """base**0 .. base**(count-1) modulo 2**64 (read-only; grown and kept per base, so a batch pays once)."""
+    table = _POWERS.get(int(base))
+    if table is None or table.size < count:
+        table = np.ones(max(count, 2 * (table.size if table is not None else 0), 1 << 16), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            table[1:] = np.cumprod(np.full(table.size - 1, base, dtype=np.uint64))  # modulo 2**64
+        table.flags.writeable = False
+        _POWERS[int(base)] = table
+    return table[:count]
+
+
+_POWERS: dict[int, np.ndarray] = {}
 
 
 @dataclass(frozen=True)

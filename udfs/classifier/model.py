@@ -15,9 +15,7 @@ from pathlib import Path
 import lightgbm
 import numpy as np
 
-from lakerefine.udfs.program.lines import count_lines
-
-from .features import BLANK, FEATURE_NAMES, line_features
+from .features import BLANK, FEATURE_NAMES, batch_features
 from .lexicon import Lexicon
 
 FORMAT = "lakerefine-line-model/2"
@@ -44,15 +42,10 @@ class LineModel:
         self, texts: list[str], site_shares: list[list[float] | None] | None = None
     ) -> tuple[np.ndarray, list[int]]:
         """Every text's line features stacked, and the number of lines of each text."""
-        shares = site_shares if site_shares is not None else [None] * len(texts)
-        if len(shares) != len(texts):
-            raise ValueError(f"{len(shares)} site_shares for {len(texts)} texts")
-        lengths = [count_lines(text) for text in texts]
-        features = np.empty((sum(lengths), len(FEATURE_NAMES)), dtype=np.float32)
-        offsets = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
-        for i, (text, share) in enumerate(zip(texts, shares, strict=True)):
-            line_features(text, share, self.lexicon, out=features[offsets[i]:offsets[i + 1]])
-        return features, lengths
+        if site_shares is not None and len(site_shares) != len(texts):
+            raise ValueError(f"{len(site_shares)} site_shares for {len(texts)} texts")
+        features, lengths = batch_features(texts, site_shares, self.lexicon)
+        return features, lengths.tolist()
 
     def probabilities(self, features: np.ndarray, lengths: list[int]) -> list[np.ndarray]:
         """Per text, its lines' keep probabilities, from ``feature_matrix``'s output (one predict call)."""

@@ -72,8 +72,8 @@ def label_pages(pages: Iterable[TrainingPage]) -> LabelledLines:
     matrices, labels, lengths, groups, hashes, word_lines = [], [], [], [], [], []
     for page in pages:
         groups.append(page.group)
-        parsed = parse(page.raw)
-        matrices.append(base_features(page.raw, parsed, page.site_shares))
+        parsed = parse([page.raw])
+        matrices.append(base_features(parsed, [page.site_shares]))
         labels.append(np.asarray(kept_lines(page.raw, page.expert), dtype=np.float64))
         lengths.append(parsed.lines)
         hashes.append(text_word_hashes(parsed))
@@ -131,7 +131,8 @@ def out_of_fold_word_scores(data: LabelledLines, page_fold: np.ndarray, min_coun
     lexicons = {fold: page_lexicon(data, page_fold != fold, min_count) for fold in np.unique(page_fold)}
     for page, lines in enumerate(data.lengths):
         lexicon = lexicons[page_fold[page]]
-        parts.append(word_score_columns(data.word_hashes[page], data.word_lines[page], lines, lexicon))
+        line_text = np.zeros(lines, dtype=np.int64)
+        parts.append(word_score_columns(data.word_hashes[page], data.word_lines[page], line_text, lexicon))
     return np.vstack(parts).astype(np.float32)
 
 
