@@ -48,11 +48,14 @@ def test_missing_values_only_where_a_value_does_not_exist():
     assert np.isnan(features[:, COLUMN["site_share"]]).all()
 
 
-def test_site_shares_are_a_column_and_must_match_the_lines():
-    features = line_features("a\nb\n", [0.5, 1.0])
+def test_site_shares_are_columns_per_key_kind_and_must_match_the_lines():
+    features = line_features("a\nb\n", [0.5, math.nan, math.nan, 1.0, 0.25, 0.75])
     assert features[:, COLUMN["site_share"]].tolist() == [0.5, 1.0]
-    with pytest.raises(ValueError, match="1 values for 2 lines"):
-        line_features("a\nb\n", [0.5])
+    assert features[:, COLUMN["site_share@mean"]].tolist() == [0.75, 0.75]
+    assert np.isnan(features[0, COLUMN["first_words_share"]]) and features[1, COLUMN["first_words_share"]] == 0.25
+    assert features[1, COLUMN["last_words_share"]] == 0.75
+    with pytest.raises(ValueError, match="2 values for 2 lines"):
+        line_features("a\nb\n", [0.5, 1.0])
 
 
 @needs_webpages
@@ -115,7 +118,7 @@ def test_a_batch_gives_every_text_the_rows_it_gets_alone():
 
     texts = [p["raw"] for p in pages_of("cleaneval-final", 8, every=40) + pages_of("readability", 4, every=25)]
     texts[3:3] = ["", "\n", "one line", "a\n\n\nb\n"]  # no line, one empty line, no final newline, blank run
-    shares = [None if i % 3 else np.linspace(0, 1, len(split_lines(t))).tolist() for i, t in enumerate(texts)]
+    shares = [None if i % 3 else np.linspace(0, 1, 3 * len(split_lines(t))).tolist() for i, t in enumerate(texts)]
     lexicon = LineModel.load(shipped_model()).lexicon
     features, lengths = batch_features(texts, shares, lexicon)
     assert lengths.tolist() == [len(split_lines(t)) for t in texts]

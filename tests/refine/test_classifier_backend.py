@@ -7,6 +7,7 @@ import pytest
 
 from lakerefine.conf.settings import RefineSettings
 from lakerefine.schemas import vocab as S
+from lakerefine.udfs.classifier.site_keys import KEY_KINDS
 from lakerefine.udfs.program.executor import delete_spans
 from lakerefine.udfs.program.lines import count_lines
 from lakerefine.udfs.refine.backends import DocumentContext, create_backend, model_metrics
@@ -31,8 +32,10 @@ def test_the_default_model_is_the_shipped_file_named_with_its_content_hash():
 def test_programs_only_delete_with_and_without_site_shares():
     backend = create_backend(SETTINGS)
     lines = count_lines(PAGE)
-    common = DocumentContext(site_shares=tuple(1.0 if k in (0, lines - 1) else 0.1 for k in range(lines)))
-    blank = DocumentContext(site_shares=tuple(None if k == 3 else 0.5 for k in range(lines)))
+    kinds = len(KEY_KINDS)
+    common = DocumentContext(site_shares=tuple(1.0 if k // kinds in (0, lines - 1) else 0.1
+                                               for k in range(kinds * lines)))
+    blank = DocumentContext(site_shares=tuple(None if k // kinds == 3 else 0.5 for k in range(kinds * lines)))
     docs = [Document("plain", PAGE), Document("shares", PAGE, context=common), Document("blank", PAGE, context=blank),
             Document("prose", f"{PROSE}\n"), Document("null", None)]
     outcomes = refine_documents(docs, backend, DocumentLimits.of(SETTINGS))
@@ -48,6 +51,7 @@ def test_site_shares_that_do_not_match_the_lines_are_a_document_error():
     docs = [Document("short", PAGE, context=DocumentContext(site_shares=(0.5,))), Document("fine", PAGE)]
     bad, good = refine_documents(docs, backend, DocumentLimits.of(SETTINGS))
     assert bad.status == S.ERROR and f"1 site shares for {count_lines(PAGE)} lines" in bad.error
+    assert "3 per line" in bad.error
     assert bad.chars_out == bad.chars_in and good.status != S.ERROR
 
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from lakerefine.conf.settings import SiteSettings
-from lakerefine.udfs.classifier.site_keys import MIN_SITE_DOCUMENTS, line_keys
+from lakerefine.udfs.classifier.site_keys import KEY_KINDS, MIN_SITE_DOCUMENTS, line_keys
 from lakerefine.udfs.refine.site_shares import SITE_SHARES, site_shares
 
 MENU = ["Home | News | Sport", "Subscribe to our newsletter", "© 2024 Example Media", "Page 3 of 12"]
@@ -26,6 +26,7 @@ def small_table(seed: int = 0) -> list[tuple[str, str | None, str | None, str | 
     for host, pages in hosts.items():
         for k in range(pages):
             lines = rng.sample(MENU, rng.randint(0, len(MENU))) + rng.sample(PROSE, 2) + ["", "  "]
+            lines.append(f"Next: {rng.choice(['Sport', 'Weather', 'Local politics'])}, Up: News Index")  # templated
             rng.shuffle(lines)
             lines[0] = lines[0].replace("3", str(k))   # digits are one key ("Page 0 of 12" ~ "Page 3 of 12")
             rows.append((f"{host}-{k}", "\n".join(lines) + "\n", f"https://{host}/a/{k}?q=1", host.split(".")[-2]))
@@ -82,6 +83,10 @@ def test_spark_site_shares_equal_a_plain_python_count(spark, settings, site_of):
             assert (share is None and want is None) or math.isclose(share, want, rel_tol=1e-12), doc_id
     values = [s for v in expected.values() if v for s in v if s is not None]
     assert min(values) < 0.5 < max(values)   # the table has rare and common lines
+    kinds = len(KEY_KINDS)
+    templated = [(v[i], v[i + 2]) for v in expected.values() if v for i in range(0, len(v), kinds)
+                 if v[i + 2] is not None]
+    assert any(last_words > line for line, last_words in templated)   # a templated line's edges are commoner
 
 
 def test_a_missing_site_column_is_an_error(spark):

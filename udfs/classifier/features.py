@@ -2,8 +2,9 @@
 
 Rows are the text's lines as numbered by lines.py. Columns: a line's own features (``LINE_FEATURES``),
 its position, the same features of the lines -3..+3 around it and their means over that window, the
-site share, and the scores of its words in the model's lexicon (lexicon.py) with their means over
-windows of 1, 3 and 10 lines around it. A value that does not exist is NaN (shares of an empty line,
+site shares (site_keys.py: of the line, with its window mean, and of its first and of its last words),
+and the scores of its words in the model's lexicon (lexicon.py) with their means over windows of 1, 3
+and 10 lines around it. A value that does not exist is NaN (shares of an empty line,
 neighbours past the text's ends, the site share when unknown, the word scores of a line without a known
 word); LightGBM treats NaN as missing.
 """
@@ -19,6 +20,7 @@ import numpy as np
 from lakerefine.udfs.program.lines import count_lines
 
 from .lexicon import Lexicon, line_scores, word_hashes
+from .site_keys import KEY_KINDS
 
 # Character classes, as bits of a lookup over code points.
 LETTER, DIGIT, UPPER, SPACE, WORD, CODE = 1, 2, 4, 8, 16, 32
@@ -44,7 +46,7 @@ FEATURE_NAMES = (
     *POSITION_FEATURES,
     *(f"{name}@{offset:+d}" for offset in OFFSETS for name in LINE_FEATURES),
     *(f"{name}@mean" for name in LINE_FEATURES),
-    "site_share", "site_share@mean",
+    "site_share", "site_share@mean", "first_words_share", "last_words_share",
     *WORD_SCORE_FEATURES,
     *(f"word_score_mean@mean{radius}" for radius in WORD_SCORE_WINDOWS),
 )
@@ -175,7 +177,7 @@ def base_features(parsed: ParsedBatch, site_shares: list[list[float] | None] | N
                   out: np.ndarray | None = None) -> np.ndarray:
     """Every column before the word scores (they depend on the model's lexicon, these do not)."""
     own, position = _own_features(parsed)
-    shares = _share_column(parsed, site_shares)
+    shares, edge_shares = _share_columns(parsed, site_shares)
     lines, own_columns, position_columns = parsed.lines, len(LINE_FEATURES), len(POSITION_FEATURES)
     out = np.empty((lines, BASE_COLUMNS), dtype=np.float32) if out is None else out
     out[:, :own_columns] = own
@@ -190,24 +192,31 @@ def base_features(parsed: ParsedBatch, site_shares: list[list[float] | None] | N
         out[:, column:column + own_columns] = window[i]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows: NaN is the answer
-        out[:, -own_columns - 2:-2] = np.nanmean(window, axis=0)
-        out[:, -1] = np.nanmean(share_window, axis=0)
-    out[:, -2] = shares
+        out[:, -own_columns - 4:-4] = np.nanmean(window, axis=0)
+        out[:, -3] = np.nanmean(share_window, axis=0)
+    out[:, -4] = shares
+    out[:, -2:] = edge_shares
     return out
 
 
-def _share_column(parsed: ParsedBatch, site_shares: list[list[float] | None] | None) -> np.ndarray:
+def _share_columns(
+    parsed: ParsedBatch, site_shares: list[list[float] | None] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The line's site share and its edges' (site_keys.KEY_KINDS per line, NaN when unknown)."""
+    kinds = len(KEY_KINDS)
     if site_shares is None:
-        return np.full(parsed.lines, np.nan)
+        return np.full(parsed.lines, np.nan), np.full((parsed.lines, kinds - 1), np.nan)
     if len(site_shares) != parsed.lengths.size:
         raise ValueError(f"{len(site_shares)} site_shares for {parsed.lengths.size} texts")
     parts = []
     for shares, lines in zip(site_shares, parsed.lengths.tolist(), strict=True):
-        column = np.full(lines, np.nan) if shares is None else np.asarray(shares, dtype=np.float64)
-        if column.shape != (lines,):
-            raise ValueError(f"site_shares has {column.shape[0]} values for {lines} lines")
-        parts.append(column)
-    return np.concatenate(parts) if parts else np.zeros(0)
+        column = np.full(lines * kinds, np.nan) if shares is None else np.asarray(shares, dtype=np.float64)
+        if column.shape != (lines * kinds,):
+            raise ValueError(f"site_shares has {column.shape[0]} values for {lines} lines "
+                             f"(expected {kinds} per line: {', '.join(KEY_KINDS)})")
+        parts.append(column.reshape(lines, kinds))
+    table = np.concatenate(parts) if parts else np.zeros((0, kinds))
+    return table[:, 0], table[:, 1:]
 
 
 def word_score_features(parsed: ParsedBatch, lexicon: Lexicon | None) -> np.ndarray:

@@ -1,9 +1,13 @@
-"""Line keys for the site share: the share of a site's documents that contain a line.
+"""Line keys for the site shares: the share of a site's documents that contain a line, or its edges.
 
-A line's key is the line casefolded, with whitespace runs collapsed to one space and trimmed,
-and every digit written as 0 (so "Page 3 of 12" and "Page 4 of 12" share a key); a line with
-nothing but whitespace has no key. The Spark pass calls ``line_keys`` inside a pandas UDF and
-the training script calls it in plain Python, so both count the same keys by construction.
+A line is normalised: casefolded, whitespace runs collapsed to one space and trimmed, every digit
+written as 0 (so "Page 3 of 12" and "Page 4 of 12" share a key). Each line has ``len(KEY_KINDS)``
+keys: the whole normalised line, its first ``EDGE_WORDS`` words and its last ``EDGE_WORDS`` words.
+The edge keys catch templated furniture whose middle varies from page to page ("Next: X, Previous:
+Y, Up: Z [ Contents ][ Index ]", "<title> - Site 3.2 documentation"); a line of fewer than
+``MIN_EDGE_WORDS`` words has no edge keys (its whole key says it all) and a blank line has no key
+at all. The Spark pass calls ``line_keys`` inside a pandas UDF and the training script calls it in
+plain Python, so both count the same keys by construction.
 """
 from __future__ import annotations
 
@@ -17,10 +21,22 @@ _DIGIT = re.compile(r"\d")
 MIN_SITE_DOCUMENTS = 3
 
 
+KEY_KINDS = ("line", "first_words", "last_words")
+EDGE_WORDS = 2
+MIN_EDGE_WORDS = 4
+
+
 def line_keys(text: str) -> list[str | None]:
-    """One key per line of ``text`` (lines as numbered by lines.py), None for blank lines."""
-    normalised = _DIGIT.sub("0", text.casefold())
-    return [" ".join(line.split()) or None for line in split_lines(normalised)]  # split(): str.isspace runs
+    """``len(KEY_KINDS)`` keys per line of ``text`` (lines as numbered by lines.py), line after line, in
+    the order of KEY_KINDS; None where a line has no such key."""
+    keys: list[str | None] = []
+    for line in split_lines(_DIGIT.sub("0", text.casefold())):
+        words = line.split()  # str.isspace runs
+        if len(words) < MIN_EDGE_WORDS:
+            keys += [" ".join(words) or None, None, None]
+        else:  # "\n" is in no line: edge keys never equal a line's key
+            keys += [" ".join(words), "\n<" + " ".join(words[:EDGE_WORDS]), "\n>" + " ".join(words[-EDGE_WORDS:])]
+    return keys
 
 
 def document_keys(text: str) -> set[str]:
@@ -31,8 +47,8 @@ def document_keys(text: str) -> set[str]:
 def site_shares(
     keys: list[str | None], key_documents: Mapping[str, int], site_documents: int
 ) -> list[float] | None:
-    """Each line's share of the site's documents containing its key (NaN for blank lines),
-    or None when the site has fewer than MIN_SITE_DOCUMENTS documents."""
+    """Each key's share of the site's documents containing it (NaN where a line has no such key),
+    in the order of ``keys``, or None when the site has fewer than MIN_SITE_DOCUMENTS documents."""
     if site_documents < MIN_SITE_DOCUMENTS:
         return None
     return [float("nan") if key is None else key_documents.get(key, 0) / site_documents for key in keys]

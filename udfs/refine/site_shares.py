@@ -1,18 +1,19 @@
-"""The site-share feature: for each line of a document, the share of its site's documents that
-contain the same (normalised) line.
+"""The site-share features: for each line of a document, the share of its site's documents that
+contain the same (normalised) line, and the same first words and last words (site_keys.KEY_KINDS).
 
 A line on most pages of a site is furniture (menus, footers, share bars) unless it looks like
-content; only a data-lake job sees every page of a site at once. One extra Spark pass over the
-input: the line keys (``classifier.site_keys.line_keys``, in a pandas UDF) are exploded with
-their line position, kept once per (site, key, document), counted per (site, key), divided by
-the site's document count and joined back, as one array per document in line order. Nothing is
-collected to the driver; the per-document arrays are persisted (memory, then disk) for the job
-that reads them, which unpersists them.
+content; a line whose first or last words start or end a line on most pages is templated
+furniture ("Next: X, Previous: Y"); only a data-lake job sees every page of a site at once. One
+extra Spark pass over the input: the line keys (``classifier.site_keys.line_keys``, in a pandas
+UDF, ``len(KEY_KINDS)`` per line) are exploded with their position, kept once per (site, key,
+document), counted per (site, key), divided by the site's document count and joined back, as one
+array per document in key order. Nothing is collected to the driver; the per-document arrays are
+persisted (memory, then disk) for the job that reads them, which unpersists them.
 
 A document has no site shares (``site_shares`` null: missing) when the site column is null or
 empty, the URL has no host, the table has neither column, or its site has fewer than
-``site_keys.MIN_SITE_DOCUMENTS`` documents (the shares would say nothing). A line whose key is
-null (a blank line) has a null share.
+``site_keys.MIN_SITE_DOCUMENTS`` documents (the shares would say nothing). A null key (a blank
+line; a short line's edge keys) has a null share.
 """
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ def site_of(frame: DataFrame, settings: SiteSettings) -> Column:
 
 def site_shares(frame: DataFrame, settings: SiteSettings, text_column: str = "text") -> DataFrame:
     """(doc_id, site_shares) for every document of ``frame`` that has a site, persisted; unpersist
-    it when done. ``site_shares[i]`` belongs to line i of the text (``program.lines.split_lines``)."""
+    it when done. ``site_shares[k * i + j]`` is line i's share of key kind j (``k = len(KEY_KINDS)``;
+    lines as ``program.lines.split_lines`` numbers them)."""
     sited = frame.select("doc_id", site_of(frame, settings).alias("site"), F.col(text_column).alias("text"))
     keyed = (sited.where(F.col("site").isNotNull())
              .select("doc_id", F.xxhash64("site").alias("site"),

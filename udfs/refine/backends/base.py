@@ -20,8 +20,8 @@ __all__ = ["DocumentContext", "ProgramBackend", "Prompt"]
 class DocumentContext:
     """Corpus-level signals of one document, computed by the job (udfs/refine/site_shares.py)."""
 
-    # Per line of the text, the share of the site's documents containing that line (None: a line
-    # without a key); None: the document has no site.
+    # Per line of the text, len(site_keys.KEY_KINDS) shares of the site's documents containing its
+    # keys, line after line (None: a line without that key); None: the document has no site.
     site_shares: tuple[float | None, ...] | None = None
     # The program a table recorded for this document (the replay backend); None: none recorded.
     recorded_program: str | None = None

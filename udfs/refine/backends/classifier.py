@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lakerefine.udfs.classifier.model import LineModel
 from lakerefine.udfs.classifier.program import deletion_program
+from lakerefine.udfs.classifier.site_keys import KEY_KINDS
 from lakerefine.udfs.program.lines import count_lines
 from lakerefine.udfs.refine.backends.base import DocumentContext, Prompt
 
@@ -23,7 +24,8 @@ SHIPPED_MODELS = Path(__file__).resolve().parents[2] / "classifier" / "models"
 
 @dataclass(frozen=True)
 class LinePrompt(Prompt):
-    """A whole document and its lines' site shares (None: no site; NaN: a line without a key)."""
+    """A whole document and its lines' site shares (site_keys.KEY_KINDS per line; None: no site; NaN: a
+    line without that key)."""
 
     site_shares: tuple[float, ...] | None = None
 
@@ -43,8 +45,9 @@ class ClassifierBackend:
 
     def prompts(self, text: str, source: str | None, context: DocumentContext | None = None) -> list[Prompt]:
         shares = context.site_shares if context is not None else None
-        if shares is not None and len(shares) != count_lines(text):
-            raise ValueError(f"{len(shares)} site shares for {count_lines(text)} lines")
+        if shares is not None and len(shares) != len(KEY_KINDS) * count_lines(text):
+            raise ValueError(f"{len(shares)} site shares for {count_lines(text)} lines "
+                             f"(expected {len(KEY_KINDS)} per line: {', '.join(KEY_KINDS)})")
         return [LinePrompt(text, source, site_shares=None if shares is None else tuple(
             math.nan if share is None else share for share in shares))]
 
