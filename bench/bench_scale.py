@@ -1,6 +1,6 @@
 """How the cost of ingest + refine grows with the corpus: 0.25, 1 and 4 GB of real text on local[2].
 
-    python bench/bench_scale.py [--sizes-gb 0.25 1 4] [--backend rules] [--overhead-gb 1] [--keep]
+    python bench/bench_scale.py [--sizes-gb 0.25 1 4] [--backend classifier] [--overhead-gb 1] [--keep]
 
 The corpus (written as JSONL shards of about 64 MB, then ingested) is made from real text:
 the 606 documents of data/sample/corpus.jsonl.gz and the ``raw`` text of the 1,534 pages of
@@ -258,7 +258,7 @@ def plain_loop(corpus_dir: Path, backend: str) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes-gb", type=float, nargs="+", default=[0.25, 1.0, 4.0])
-    parser.add_argument("--backend", default="rules", help="refine.backend (default: the configured default)")
+    parser.add_argument("--backend", default="classifier", help="refine.backend (default: classifier, the default)")
     parser.add_argument("--overhead-gb", type=float, default=1.0,
                         help="also time the plain loop at this size (one of --sizes-gb; 0: skip)")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
