@@ -467,7 +467,9 @@ class TrainReferenceSettings(Section):
 class TokenScoringSettings(Section):
     """How SFT samples become tokens and how the two models score them (on executors)."""
 
-    chat_format: Literal["chat_template", "tulu"] = "chat_template"
+    # tulu_reference and prompt_completion label tokens as the method authors' code does
+    # (udfs/tokenclean/formatting.py; README, "Token cleaning").
+    chat_format: Literal["chat_template", "tulu", "tulu_reference", "prompt_completion"] = "chat_template"
     max_length: int = Field(2048, ge=2)         # longer samples are cut; ``truncated`` says so
     device: Device = "auto"
     dtype: Dtype = "auto"
