@@ -474,6 +474,9 @@ class TokenScoringSettings(Section):
     device: Device = "auto"
     dtype: Dtype = "auto"
     max_batch_tokens: int = Field(4096, ge=1)   # padded tokens per forward pass (batch size x its longest)
+    # What one more forward pass costs, in tokens of work: batches are formed to minimise padded
+    # tokens + this per batch (null: the device's default, udfs/tokenclean/batching.py).
+    forward_overhead_tokens: int | None = Field(None, ge=0)
     tasks: int | None = Field(None, ge=1)       # Spark tasks that score (null: twice the default parallelism)
 
 
