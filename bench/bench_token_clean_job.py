@@ -97,7 +97,7 @@ def child_loop(samples: Path, work: Path, base: str, ref: str) -> dict:
             for model in models:
                 logits = model(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).logits
                 losses.append(F.cross_entropy(logits[:, :-1].float().transpose(1, 2), labels[:, 1:], reduction="none"))
-        for i, (row, sample) in enumerate(zip(rows[first:], batch, strict=True)):
+        for i, (row, sample) in enumerate(zip(rows[first:first + LOOP_BATCH], batch, strict=True)):
             n = len(sample.input_ids)
             score = np.full(n, np.nan, np.float32)
             score[1:] = (losses[0][i, : n - 1] - losses[1][i, : n - 1]).numpy()
