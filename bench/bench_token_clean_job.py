@@ -1,10 +1,11 @@
-"""Scored tokens/s of the token-clean job on local Spark vs the reference code's plain loop, and the
-driver's peak memory at two table sizes.
+"""Scored tokens/s of the token-clean job on local Spark, with this tree's scorer and with the scorer it
+replaced, vs the reference code's plain loop; and the driver's peak memory at two table sizes.
 
-    python bench/bench_token_clean_job.py [--quick] [--limit 180]
+    python bench/bench_token_clean_job.py [--quick] [--limit 180] [--rounds 2] [--no-memory]
 
 Same samples (data/sample/sft.jsonl, chat template), same models (SmolLM2-135M as
-base, the tiny Llama as reference), one run each, in their own processes:
+base, the tiny Llama as reference), each run in its own process, side by side in
+alternated rounds (the order rotated each round; ratios are medians over rounds):
 
 - loop: the reference code's way: one process (torch's default threads), batches
   of 8 in input order, every sample padded to the longest sample of the pool
@@ -14,18 +15,24 @@ base, the tiny Llama as reference), one run each, in their own processes:
   load once per worker) with a token-clean of 8 other samples, then time the
   real ``lakerefine token-clean`` command end to end (score, exact global
   selection, masks, commit, metrics, runs row) on ``local[2]``;
+- spark, old: the same with the package as it was at ``--old-ref`` (git archive
+  of conf, jobs, schemas, udfs put first on PYTHONPATH, for the driver and the
+  Python workers alike; the child records which scoring module each imported);
 - memory: ``local-cluster[1,2,2048]`` (executors in their own JVM) with the tiny
   Llama as both models (seeds 0 and 1), the samples replicated to two table
   sizes, sampling the resident memory of the driver's Python process and JVM.
 
-Scores of the loop and the job must agree (max abs difference printed). Prints a
-table and writes bench/results/token_clean_job.json.
+Scores of the loop and the jobs must agree (max abs difference printed), and the
+jobs' masks (labels kept) must equal a global top-60% selection made from the
+loop's scores (samples whose mask differs: must be 0). Prints a table and writes
+bench/results/token_clean_job.json.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,6 +49,9 @@ SAMPLE = REPO / "data" / "sample" / "sft.jsonl"
 RESULTS = REPO / "bench" / "results" / "token_clean_job.json"
 CORES = 2
 LOOP_BATCH = 8
+KEEP = 0.6
+OLD_REF = "69121fc"   # the last commit before least-cost batching and the response-only head
+RUNS = ("loop", "spark", "spark_old")
 
 
 def write_samples(path: Path, limit: int, copies: int = 1, skip: int = 0) -> int:
@@ -87,7 +97,7 @@ def child_loop(samples: Path, work: Path, base: str, ref: str) -> dict:
             for model in models:
                 logits = model(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).logits
                 losses.append(F.cross_entropy(logits[:, :-1].float().transpose(1, 2), labels[:, 1:], reduction="none"))
-        for i, (row, sample) in enumerate(zip(rows[first:], batch, strict=True)):
+        for i, (row, sample) in enumerate(zip(rows[first:first + LOOP_BATCH], batch, strict=True)):
             n = len(sample.input_ids)
             score = np.full(n, np.nan, np.float32)
             score[1:] = (losses[0][i, : n - 1] - losses[1][i, : n - 1]).numpy()
@@ -115,13 +125,26 @@ def child_spark(samples: Path, warmup: Path, work: Path, overrides: list[str], b
         cli(*clean, "--input", "sft", "--output", "token_masks", "--run-id", "bench")
         seconds = time.perf_counter() - start
     spark, table, runs = _tables(overrides)
-    masks = table.read(spark).select("sample_id", "scores", "scored_tokens").toPandas()
+    masks = table.read(spark).select("sample_id", "scores", "scored_tokens", "labels").toPandas()
     scores = {sid: [np.nan if v is None or v != v else float(v) for v in s]
               for sid, s in zip(masks.sample_id, masks.scores, strict=True)}
+    kept = {sid: [int(label) != -100 for label in labels] for sid, labels in zip(masks.sample_id, masks.labels,
+                                                                                 strict=True)}
     (work / "job_scores.json").write_text(json.dumps(scores))
+    (work / "job_kept.json").write_text(json.dumps(kept))
     run = runs.read(spark).where("run_id = 'bench'").select("timings_s").first()
     return {"seconds": seconds, **rss.peak, "stages_s": dict(run.timings_s),
-            "scored_tokens": int(masks.scored_tokens.sum())}
+            "scored_tokens": int(masks.scored_tokens.sum()), "scoring_modules": _scoring_modules(spark)}
+
+
+def _scoring_modules(spark) -> list[str]:
+    """Where the driver and a Python worker import the scorer from (the old tree or this one)."""
+    def where(_):
+        import lakerefine.udfs.tokenclean.scoring as worker_scoring
+        return worker_scoring.__file__
+
+    import lakerefine.udfs.tokenclean.scoring as scoring
+    return [scoring.__file__, *spark.sparkContext.parallelize([0], 1).map(where).collect()]
 
 
 def _tables(overrides: list[str]):
@@ -135,10 +158,24 @@ def _tables(overrides: list[str]):
             TableRef.resolve(settings.tables.runs, settings.tables))
 
 
-def run_child(kind: str, samples: Path, work: Path, extra: list[str]) -> dict:
+def old_tree(ref: str, root: Path) -> Path:
+    """The package as it was at ``ref``, laid out as ``lakerefine/`` under ``root`` (for PYTHONPATH)."""
+    package = root / "lakerefine"
+    package.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", ref, "conf", "jobs", "schemas", "udfs"], cwd=REPO,
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(package)], input=archive, check=True)
+    return root
+
+
+def run_child(kind: str, samples: Path, work: Path, extra: list[str], pythonpath: Path | None = None) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, __file__, "--child", kind, "--samples", str(samples), "--work", str(work), *extra]
     env = {**os.environ, "SPARK_HOME": os.environ.get("SPARK_HOME") or _pyspark_home()}
+    if pythonpath is not None:   # the old package first; models stay in this tree's folder
+        from lakerefine.udfs.generate.assets import default_models_dir
+        env.update(PYTHONPATH=f"{pythonpath}{os.pathsep}{env.get('PYTHONPATH', '')}".rstrip(os.pathsep),
+                   LAKEREFINE_MODELS_DIR=str(default_models_dir()))
     done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=env)
     if done.returncode:
         sys.stderr.write(done.stderr[-4000:])
@@ -148,22 +185,32 @@ def run_child(kind: str, samples: Path, work: Path, extra: list[str]) -> dict:
 
 # -- driver ----------------------------------------------------------------------------------------
 
-def compare(loop_file: Path, job_file: Path) -> dict:
-    loop, job = json.loads(loop_file.read_text()), json.loads(job_file.read_text())
+def compare(loop_file: Path, job_dir: Path) -> dict:
+    """The job's scores against the loop's, and its masks against a global selection from the loop's scores."""
+    from lakerefine.udfs.tokenclean.selection import global_threshold, kept_by_threshold
+
+    loop, job = json.loads(loop_file.read_text()), json.loads((job_dir / "job_scores.json").read_text())
+    kept = json.loads((job_dir / "job_kept.json").read_text())
     assert sorted(loop) == sorted(job), "the loop and the job scored different samples"
-    diffs, same_pattern = [], True
-    for sample_id, expected in loop.items():
-        a, b = np.array(expected, np.float64), np.array(job[sample_id], np.float64)
+    loop_scores = {sid: np.array(values, np.float64) for sid, values in loop.items()}
+    threshold = global_threshold(np.concatenate(list(loop_scores.values())), KEEP)
+    diffs, same_pattern, masks_differing = [], True, 0
+    for sample_id, a in loop_scores.items():
+        b = np.array(job[sample_id], np.float64)
         same_pattern &= bool(np.array_equal(np.isnan(a), np.isnan(b)))
+        masks_differing += not np.array_equal(kept_by_threshold(a, threshold), np.array(kept[sample_id]))
         if (~np.isnan(a)).any():
             diffs.append(float(np.nanmax(np.abs(a - b))))
-    return {"max_abs_diff": max(diffs), "same_scored_positions": same_pattern}
+    return {"max_abs_diff": max(diffs), "same_scored_positions": same_pattern, "masks_differing": masks_differing}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="48 samples (memory: 48 and 192) instead of 180")
     parser.add_argument("--limit", type=int, default=None, help="samples for the throughput runs")
+    parser.add_argument("--rounds", type=int, default=2, help="alternated rounds of the three runs")
+    parser.add_argument("--no-memory", action="store_true", help="skip the driver-memory runs")
+    parser.add_argument("--old-ref", default=OLD_REF, help="the commit whose package is 'spark, old'")
     parser.add_argument("--child", choices=["loop", "spark", "memory"], help=argparse.SUPPRESS)
     parser.add_argument("--samples", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -194,23 +241,38 @@ def main() -> int:
         root = Path(tmp)
         write_samples(root / "warmup.jsonl", 8, skip=1)
         n = write_samples(root / "samples.jsonl", limit)
-        loop = run_child("loop", root / "samples.jsonl", root / "loop", [])
-        spark = run_child("spark", root / "samples.jsonl", root / "spark", [])
-        agreement = compare(root / "loop" / "loop_scores.json", root / "spark" / "job_scores.json")
-        sizes = {"small": write_samples(root / "small.jsonl", limit),
-                 "big": write_samples(root / "big.jsonl", limit, 4)}
-        memory = {name: run_child("memory", root / f"{name}.jsonl", root / f"memory_{name}", []) for name in sizes}
-    scored = spark["scored_tokens"]
+        old = old_tree(args.old_ref, root / "old")
+        rounds = {name: [] for name in RUNS}
+        for r in range(args.rounds):
+            for name in RUNS[r % len(RUNS):] + RUNS[:r % len(RUNS)]:
+                kind = "spark" if name == "spark_old" else name
+                rounds[name].append(run_child(kind, root / "samples.jsonl", root / f"{name}-{r}", [],
+                                              pythonpath=old if name == "spark_old" else None))
+        last = args.rounds - 1
+        agreement = {name: compare(root / f"loop-{last}" / "loop_scores.json", root / f"{name}-{last}")
+                     for name in ("spark", "spark_old")}
+        memory = {}
+        if not args.no_memory:
+            sizes = {"small": write_samples(root / "small.jsonl", limit),
+                     "big": write_samples(root / "big.jsonl", limit, 4)}
+            memory = {name: {"samples": sizes[name], **run_child("memory", root / f"{name}.jsonl",
+                                                                 root / f"memory_{name}", [])} for name in sizes}
+    scored = rounds["spark"][-1]["scored_tokens"]
+    seconds = {name: [run["seconds"] for run in runs] for name, runs in rounds.items()}
     result = {
-        "samples": n, "scored_tokens": scored, "loop_padded_tokens": loop["padded_tokens"],
-        "models": {"base": smollm2, "ref": tiny0}, "cores": CORES, "loop_torch_threads": loop["torch_threads"],
+        "samples": n, "scored_tokens": scored, "loop_padded_tokens": rounds["loop"][-1]["padded_tokens"],
+        "models": {"base": smollm2, "ref": tiny0}, "cores": CORES, "old_ref": args.old_ref, "rounds": args.rounds,
+        "loop_torch_threads": rounds["loop"][-1]["torch_threads"],
         "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
-        "loop_s": round(loop["seconds"], 2), "job_s": round(spark["seconds"], 2),
-        "loop_scored_tokens_per_s": round(scored / loop["seconds"], 1),
-        "job_scored_tokens_per_s": round(scored / spark["seconds"], 1),
-        "speedup": round(loop["seconds"] / spark["seconds"], 2), "job_stages_s": spark["stages_s"],
-        **agreement,
-        "memory_runs": {name: {"samples": sizes[name], "seconds": round(run["seconds"], 2),
+        "seconds": {name: [round(x, 2) for x in values] for name, values in seconds.items()},
+        "scored_tokens_per_s": {name: round(scored / statistics.median(values), 1) for name, values in seconds.items()},
+        "tokens_per_s_ratios": {f"{a} / {b}": round(statistics.median(
+            sb / sa for sa, sb in zip(seconds[a], seconds[b], strict=True)), 2)
+            for a, b in (("spark", "loop"), ("spark", "spark_old"), ("spark_old", "loop"))},
+        "job_stages_s": {name: rounds[name][-1]["stages_s"] for name in ("spark", "spark_old")},
+        "scoring_modules": {name: rounds[name][-1]["scoring_modules"] for name in ("spark", "spark_old")},
+        "agreement_with_loop": agreement,
+        "memory_runs": {name: {"samples": run["samples"], "seconds": round(run["seconds"], 2),
                                "python_driver_mb": round(run["python_driver_mb"], 1),
                                "driver_jvm_mb": round(run["jvm_mb"], 1)} for name, run in memory.items()},
     }
@@ -222,18 +284,26 @@ def main() -> int:
 
 
 def print_table(r: dict) -> None:
-    print(f"token-clean, {r['samples']} samples, {r['scored_tokens']} scored tokens, base SmolLM2-135M, ref tiny Llama "
+    print(f"token-clean, {r['samples']} samples, {r['scored_tokens']} scored tokens, base SmolLM2-135M, "
+          f"ref tiny Llama, {r['rounds']} alternated rounds "
           f"(load average {r['load_average'][0]} -> {r['load_average'][1]})")
-    print(f"  {'':<52} {'seconds':>8} {'scored tok/s':>13}")
-    print(f"  {'plain loop, padded to the pool max (reference code)':<52} {r['loop_s']:>8.2f} "
-          f"{r['loop_scored_tokens_per_s']:>13.1f}")
-    label = f"lakerefine token-clean, local[{r['cores']}], end to end"
-    print(f"  {label:<52} {r['job_s']:>8.2f} {r['job_scored_tokens_per_s']:>13.1f}")
-    print(f"  speed-up {r['speedup']:.2f}x (target >= 1.5x); scores max |diff| {r['max_abs_diff']:.2e}, "
-          f"same scored positions: {r['same_scored_positions']}")
+    labels = {"loop": "plain loop, padded to the pool max (authors' way)",
+              "spark": f"token-clean, local[{r['cores']}], end to end",
+              "spark_old": f"token-clean at {r['old_ref']}, end to end"}
+    print(f"  {'':<52} {'seconds per round':>24} {'scored tok/s':>13}")
+    for name, label in labels.items():
+        rounds = " ".join(f"{x:.1f}" for x in r["seconds"][name])
+        print(f"  {label:<52} {rounds:>24} {r['scored_tokens_per_s'][name]:>13.1f}")
+    for name, ratio in r["tokens_per_s_ratios"].items():
+        print(f"  tokens/s ratio {name}: {ratio:.2f}x")
+    for name, agreement in r["agreement_with_loop"].items():
+        print(f"  {labels[name]}: scores max |diff| {agreement['max_abs_diff']:.2e}, same scored positions "
+              f"{agreement['same_scored_positions']}, masks differing {agreement['masks_differing']}")
+    print(f"  scoring modules (driver, worker): {r['scoring_modules']}")
     print(f"  job stages (s): {r['job_stages_s']}")
-    print(f"  local-cluster[1,{r['cores']},2048], tiny models   {'seconds':>8} {'python driver MB':>17} "
-          f"{'driver JVM MB':>14}")
+    if r["memory_runs"]:
+        print(f"  local-cluster[1,{r['cores']},2048], tiny models   {'seconds':>8} {'python driver MB':>17} "
+              f"{'driver JVM MB':>14}")
     for name, run in r["memory_runs"].items():
         label = f"{name}: {run['samples']} samples"
         print(f"  {label:<44} {run['seconds']:>8.2f} {run['python_driver_mb']:>17.1f} {run['driver_jvm_mb']:>14.1f}")

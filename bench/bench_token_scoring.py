@@ -1,30 +1,38 @@
-"""Scored tokens/s: our length-sorted batched scorer against the reference code's padded loop.
+"""Scored tokens/s: the scorer against the scorer it replaced and the authors' pad-to-max loop.
 
 Same samples, same two models (SmolLM2-135M as base, the tiny Llama as
-reference), one run, side by side:
+reference), one process, side by side in alternated rounds (each round runs
+the three in a rotated order; the ratios are medians over rounds):
 
-- ``padded to pool max``: the reference code's way, a plain loop over batches
-  in input order with every sample padded to the longest sample of the pool;
-- ``input order, padded to batch longest``: the same loop padding each batch
-  to its own longest sample only (shows what sorting adds on top);
-- ``TokenScorer``: batches sorted by length under a token budget, padded to
-  each batch's longest.
+- ``authors' loop``: the reference code's way, a plain loop over batches of 8
+  in input order, every sample padded to the longest sample of the pool, full
+  logits and losses against shifted labels;
+- ``old TokenScorer``: the scorer at ``--old-ref`` (git archive of
+  udfs/tokenclean/scoring.py, imported under another name): length-sorted
+  greedy batches under the token budget, full logits;
+- ``TokenScorer``: least-cost batches (padding + per-forward overhead), the
+  output head at response positions only.
 
-Scores of the three must agree (max abs diff printed). Data: data/sample/sft.jsonl
-when present, else SFT-like samples built from the docstrings of Python's
-standard library (real English text, available offline).
+Scores are compared with the authors' loop (max abs diff), and so are the
+masks of a global top-60% selection made from each scorer's own scores
+(samples whose mask differs: must be 0). Data: data/sample/sft.jsonl.
 
-    python bench/bench_token_scoring.py [--limit 40] [--format chat_template]
+    python bench/bench_token_scoring.py [--limit 40] [--rounds 3] [--threads 1] [--format chat_template]
 """
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import io
 import json
 import platform
-import pydoc
+import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -33,42 +41,50 @@ import torch.nn.functional as F
 
 from lakerefine.schemas.vocab import IGNORE_INDEX
 from lakerefine.udfs.generate.assets import default_models_dir, load_causal_lm, load_tokenizer
+from lakerefine.udfs.tokenclean.batching import forward_overhead_tokens
 from lakerefine.udfs.tokenclean.formatting import TokenizedSample, format_sample, padding_token_id
 from lakerefine.udfs.tokenclean.scoring import TokenScorer
+from lakerefine.udfs.tokenclean.selection import global_threshold, kept_by_threshold
 
 REPO = Path(__file__).resolve().parents[1]
 SFT_SAMPLE = REPO / "data" / "sample" / "sft.jsonl"
-RESULTS = REPO / "bench" / "results" / "token_scoring.json"
-STDLIB_MODULES = ["argparse", "collections", "csv", "datetime", "difflib", "functools", "heapq", "itertools",
-                  "json", "logging", "pathlib", "random", "re", "shutil", "statistics", "string", "textwrap",
-                  "unittest", "urllib.parse", "zipfile"]
+RESULTS = REPO / "bench" / "results"
+# The last commit before least-cost batching and the response-only head.
+OLD_REF = "69121fc"
+AUTHORS, OLD, NEW = "authors' loop (pad to pool max)", "old TokenScorer", "TokenScorer"
+KEEP = 0.6
 
 
-def load_samples(limit: int) -> tuple[str, list[dict]]:
-    if SFT_SAMPLE.exists():
-        rows = [json.loads(line) for line in SFT_SAMPLE.read_text().splitlines() if line.strip()]
-        source = str(SFT_SAMPLE.relative_to(REPO))
-    else:
-        rows = [{"prompt": f"What is the Python module {name} for?",
-                 "response": pydoc.getdoc(pydoc.locate(name))} for name in STDLIB_MODULES]
-        source = "docstrings of Python standard-library modules"
+def load_samples(limit: int) -> list[dict]:
+    """``limit`` samples spread over the sample file (it is grouped by topic); 0: all."""
+    rows = [json.loads(line) for line in SFT_SAMPLE.read_text().splitlines() if line.strip()]
     if limit and limit < len(rows):
-        step = len(rows) / limit  # spread over the file: it is grouped by source
+        step = len(rows) / limit
         rows = [rows[int(i * step)] for i in range(limit)]
-    return source, rows
+    return rows
+
+
+def import_old_scoring(ref: str, folder: Path):
+    """udfs/tokenclean/scoring.py as it was at ``ref``, as module ``old_tokenclean_scoring``."""
+    archive = subprocess.run(["git", "archive", ref, "udfs/tokenclean/scoring.py"], cwd=REPO,
+                             capture_output=True, check=True).stdout
+    tarfile.open(fileobj=io.BytesIO(archive)).extractall(folder, filter="data")
+    spec = importlib.util.spec_from_file_location("old_tokenclean_scoring", folder / "udfs/tokenclean/scoring.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def padded_loop_scores(base, ref, samples: Sequence[TokenizedSample], pad_id: int,
-                       batch_size: int, pad_to_pool_max: bool) -> list[np.ndarray]:
-    """The reference code's scoring: batches in input order, losses against shifted labels."""
+                       batch_size: int) -> list[np.ndarray]:
+    """The reference code's scoring: batches in input order padded to the pool's longest, shifted labels."""
     pool_max = max(len(s.input_ids) for s in samples)
     scores = []
     for start in range(0, len(samples), batch_size):
         batch = samples[start:start + batch_size]
-        width = pool_max if pad_to_pool_max else max(len(s.input_ids) for s in batch)
-        input_ids = torch.full((len(batch), width), pad_id)
-        labels = torch.full((len(batch), width), IGNORE_INDEX)
-        attention_mask = torch.zeros((len(batch), width), dtype=torch.long)
+        input_ids = torch.full((len(batch), pool_max), pad_id)
+        labels = torch.full((len(batch), pool_max), IGNORE_INDEX)
+        attention_mask = torch.zeros((len(batch), pool_max), dtype=torch.long)
         for row, sample in enumerate(batch):
             n = len(sample.input_ids)
             input_ids[row, :n] = torch.tensor(sample.input_ids)
@@ -92,75 +108,104 @@ def per_token_loss(model, input_ids, attention_mask, labels) -> torch.Tensor:
 
 
 def max_abs_diff(a: list[np.ndarray], b: list[np.ndarray]) -> float:
-    diffs = [np.nanmax(np.abs(x - y)) for x, y in zip(a, b, strict=True) if not np.isnan(x).all()]
     if any(not np.array_equal(np.isnan(x), np.isnan(y)) for x, y in zip(a, b, strict=True)):
         return float("inf")
-    return float(max(diffs))
+    return float(max(np.nanmax(np.abs(x - y)) for x, y in zip(a, b, strict=True) if not np.isnan(x).all()))
 
 
-def timed(run):
-    start = time.perf_counter()
-    result = run()
-    return result, time.perf_counter() - start
+def global_masks(scores: list[np.ndarray], keep: float = KEEP) -> list[np.ndarray]:
+    """Each sample's kept tokens under the global top-``keep`` threshold of these scores."""
+    threshold = global_threshold(np.concatenate(scores), keep)
+    return [kept_by_threshold(s, threshold) for s in scores]
+
+
+def differing_masks(a: list[np.ndarray], b: list[np.ndarray]) -> int:
+    return sum(not np.array_equal(x, y) for x, y in zip(global_masks(a), global_masks(b), strict=True))
+
+
+def alternated(runs: dict[str, Callable[[], list[np.ndarray]]], rounds: int) -> tuple[dict, dict]:
+    """Seconds of each run per round, the order rotated every round; and each run's last scores."""
+    names, seconds, scores = list(runs), {name: [] for name in runs}, {}
+    for r in range(rounds):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            start = time.perf_counter()
+            scores[name] = runs[name]()
+            seconds[name].append(time.perf_counter() - start)
+    return seconds, scores
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--limit", type=int, default=40, help="samples to score (0: all)")
-    parser.add_argument("--format", default="chat_template", choices=["chat_template", "tulu"])
+    parser.add_argument("--limit", type=int, default=40, help="samples to score (0: all 180)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--format", default="chat_template",
+                        choices=["chat_template", "tulu", "tulu_reference", "prompt_completion"])
     parser.add_argument("--max-length", type=int, default=2048)
     parser.add_argument("--max-batch-tokens", type=int, default=4096)
     parser.add_argument("--baseline-batch-size", type=int, default=8)
+    parser.add_argument("--old-ref", default=OLD_REF, help="the commit whose scorer is 'old'")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch intra-op threads for all three (1: what each task of the job on local[2] uses)")
     args = parser.parse_args()
+    torch.set_num_threads(args.threads)
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # tests/support: the test models
+    sys.path.insert(0, str(REPO))   # tests/support: the test models
     from tests.support.models import prepare_test_models
 
     paths = prepare_test_models(default_models_dir())
     tokenizer = load_tokenizer(paths["smollm2"])
     base, ref = load_causal_lm(paths["smollm2"]), load_causal_lm(paths["tiny0"])
     pad_id = padding_token_id(tokenizer)
-    source, rows = load_samples(args.limit)
+    rows = load_samples(args.limit)
     samples = [format_sample(row, tokenizer, args.format, args.max_length) for row in rows]
-    lengths = [len(s.input_ids) for s in samples]
+    ids, labels = [s.input_ids for s in samples], [s.labels for s in samples]
+    lengths = [len(i) for i in ids]
     scored_tokens = sum(sum(label != IGNORE_INDEX for label in s.labels[1:]) for s in samples)
 
-    scorer = TokenScorer(base, ref, pad_token_id=pad_id, max_batch_tokens=args.max_batch_tokens)
-    scorer.score_samples([samples[0].input_ids], [samples[0].labels])  # warm-up
-    runs = {
-        "padded to pool max (reference)": lambda: padded_loop_scores(
-            base, ref, samples, pad_id, args.baseline_batch_size, pad_to_pool_max=True),
-        "input order, padded to batch longest": lambda: padded_loop_scores(
-            base, ref, samples, pad_id, args.baseline_batch_size, pad_to_pool_max=False),
-        "TokenScorer (sorted, batch longest)": lambda: scorer.score_samples(
-            [s.input_ids for s in samples], [s.labels for s in samples]),
-    }
-    results = {name: timed(run) for name, run in runs.items()}
-    ours = results["TokenScorer (sorted, batch longest)"]
-    baseline = results["padded to pool max (reference)"]
+    with tempfile.TemporaryDirectory(prefix="old-scoring-") as folder:
+        old = import_old_scoring(args.old_ref, Path(folder))
+    overhead = forward_overhead_tokens("cpu")
+    new_scorer = TokenScorer(base, ref, pad_token_id=pad_id, max_batch_tokens=args.max_batch_tokens,
+                             overhead_tokens=overhead)
+    old_scorer = old.TokenScorer(base, ref, pad_token_id=pad_id, max_batch_tokens=args.max_batch_tokens)
+    for scorer in (new_scorer, old_scorer):
+        scorer.score_samples(ids[:1], labels[:1])   # warm-up
+    runs = {AUTHORS: lambda: padded_loop_scores(base, ref, samples, pad_id, args.baseline_batch_size),
+            OLD: lambda: old_scorer.score_samples(ids, labels),
+            NEW: lambda: new_scorer.score_samples(ids, labels)}
+    seconds, scores = alternated(runs, args.rounds)
 
-    print(f"data: {source}, {len(samples)} samples, {sum(lengths)} tokens "
-          f"(max {max(lengths)}, median {int(np.median(lengths))}), {scored_tokens} scored; "
-          f"format {args.format}; torch threads {torch.get_num_threads()}")
-    print(f"{'scorer':40} {'seconds':>8} {'scored tok/s':>13} {'max |diff| vs ours':>19}")
     table = []
-    for name, (scores, seconds) in results.items():
-        diff = max_abs_diff(scores, ours[0])
-        table.append({"scorer": name, "seconds": seconds, "scored_tokens_per_s": scored_tokens / seconds,
-                      "max_abs_diff_vs_ours": diff})
-        print(f"{name:40} {seconds:8.2f} {scored_tokens / seconds:13.1f} {diff:19.2e}")
-    ratio = baseline[1] / ours[1]
-    print(f"speed-up of TokenScorer over the reference's padded loop: {ratio:.2f}x")
+    for name in runs:
+        median = statistics.median(seconds[name])
+        table.append({"scorer": name, "median_s": median, "rounds_s": seconds[name],
+                      "scored_tokens_per_s": scored_tokens / median,
+                      "max_abs_diff_vs_authors": max_abs_diff(scores[name], scores[AUTHORS]),
+                      "masks_differing_from_authors": differing_masks(scores[name], scores[AUTHORS])})
+    ratios = {f"{a} / {b}": statistics.median(sb / sa for sa, sb in zip(seconds[a], seconds[b], strict=True))
+              for a, b in ((NEW, AUTHORS), (NEW, OLD), (OLD, AUTHORS))}
 
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({
-        "data": source, "samples": len(samples), "tokens": sum(lengths), "max_length_in_pool": max(lengths),
-        "scored_tokens": scored_tokens, "format": args.format, "models": {k: str(v) for k, v in paths.items()},
-        "max_batch_tokens": args.max_batch_tokens, "baseline_batch_size": args.baseline_batch_size,
-        "device": "cpu", "torch_threads": torch.get_num_threads(), "machine": platform.platform(),
-        "results": table, "speedup_vs_reference": ratio,
+    print(f"data: {SFT_SAMPLE.relative_to(REPO)}, {len(samples)} samples, {sum(lengths)} tokens "
+          f"(max {max(lengths)}, median {int(np.median(lengths))}), {scored_tokens} scored; format {args.format}; "
+          f"torch threads {torch.get_num_threads()}; {args.rounds} alternated rounds; old = {args.old_ref}")
+    print(f"{'scorer':34} {'median s':>9} {'scored tok/s':>13} {'max |diff| vs authors':>22} {'masks differing':>16}")
+    for row in table:
+        print(f"{row['scorer']:34} {row['median_s']:9.2f} {row['scored_tokens_per_s']:13.1f} "
+              f"{row['max_abs_diff_vs_authors']:22.2e} {row['masks_differing_from_authors']:16d}")
+    for name, ratio in ratios.items():
+        print(f"tokens/s ratio {name}: {ratio:.2f}x (median of the rounds' ratios)")
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"token_scoring_{len(samples)}.json"
+    out.write_text(json.dumps({
+        "data": str(SFT_SAMPLE.relative_to(REPO)), "samples": len(samples), "tokens": sum(lengths),
+        "max_length_in_pool": max(lengths), "scored_tokens": scored_tokens, "format": args.format,
+        "models": {k: str(v) for k, v in paths.items()}, "max_batch_tokens": args.max_batch_tokens,
+        "forward_overhead_tokens": overhead, "baseline_batch_size": args.baseline_batch_size,
+        "old_ref": args.old_ref, "rounds": args.rounds, "device": "cpu", "torch_threads": torch.get_num_threads(),
+        "machine": platform.platform(), "results": table, "tokens_per_s_ratios": ratios,
     }, indent=2))
-    print(f"wrote {RESULTS.relative_to(REPO)}")
+    print(f"wrote {out.relative_to(REPO)}")
 
 
 if __name__ == "__main__":

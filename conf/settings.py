@@ -467,11 +467,16 @@ class TrainReferenceSettings(Section):
 class TokenScoringSettings(Section):
     """How SFT samples become tokens and how the two models score them (on executors)."""
 
-    chat_format: Literal["chat_template", "tulu"] = "chat_template"
+    # tulu_reference and prompt_completion label tokens as the method authors' code does
+    # (udfs/tokenclean/formatting.py; README, "Token cleaning").
+    chat_format: Literal["chat_template", "tulu", "tulu_reference", "prompt_completion"] = "chat_template"
     max_length: int = Field(2048, ge=2)         # longer samples are cut; ``truncated`` says so
     device: Device = "auto"
     dtype: Dtype = "auto"
     max_batch_tokens: int = Field(4096, ge=1)   # padded tokens per forward pass (batch size x its longest)
+    # What one more forward pass costs, in tokens of work: batches are formed to minimise padded
+    # tokens + this per batch (null: the device's default, udfs/tokenclean/batching.py).
+    forward_overhead_tokens: int | None = Field(None, ge=0)
     tasks: int | None = Field(None, ge=1)       # Spark tasks that score (null: twice the default parallelism)
 
 

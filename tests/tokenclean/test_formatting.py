@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 
@@ -12,6 +13,7 @@ from lakerefine.udfs.tokenclean.formatting import (
     padding_token_id,
     sample_messages,
 )
+from tests.support.tokenclean import SAMPLE as SFT_SAMPLE
 
 PROMPT = "What is the boiling point of water at sea level?"
 RESPONSE = "Water boils at 100 degrees Celsius (212 degrees Fahrenheit) at sea level."
@@ -99,12 +101,12 @@ def test_tulu_takes_the_bos_the_tokenizer_adds_and_masks_it(tokenizer):
 
 
 def test_prompt_response_sample_equals_its_two_messages(tokenizer):
-    for chat_format in ("chat_template", "tulu"):
+    for chat_format in ("chat_template", "tulu", "tulu_reference", "prompt_completion"):
         from_pair = format_sample({"prompt": PROMPT, "response": RESPONSE}, tokenizer, chat_format, 512)
         assert from_pair == format_sample(single_turn(), tokenizer, chat_format, 512)
 
 
-@pytest.mark.parametrize("chat_format", ["chat_template", "tulu"])
+@pytest.mark.parametrize("chat_format", ["chat_template", "tulu", "tulu_reference"])
 def test_truncation_keeps_the_head_and_flags_it(tokenizer, chat_format):
     full = format_sample({"messages": MULTI_TURN}, tokenizer, chat_format, max_length=4096)
     exact = format_sample({"messages": MULTI_TURN}, tokenizer, chat_format, max_length=len(full.input_ids))
@@ -119,8 +121,9 @@ def test_truncation_keeps_the_head_and_flags_it(tokenizer, chat_format):
 
 def test_the_tokenizer_is_never_changed(tokenizer):
     size, pad, eos = len(tokenizer), tokenizer.pad_token_id, tokenizer.eos_token_id
-    for chat_format in ("chat_template", "tulu"):
+    for chat_format in ("chat_template", "tulu", "tulu_reference"):
         format_sample({"messages": MULTI_TURN}, tokenizer, chat_format, max_length=512)
+    format_sample(single_turn(), tokenizer, "prompt_completion", max_length=512)
     assert (len(tokenizer), tokenizer.pad_token_id, tokenizer.eos_token_id) == (size, pad, eos)
 
 
@@ -149,3 +152,87 @@ def test_bad_samples_are_refused(tokenizer):
         sample_messages({"prompt": "only a prompt"})
     with pytest.raises(ValueError, match="chat_format"):
         format_sample(single_turn(), tokenizer, "alpaca", max_length=512)
+
+
+# -- the authors' encodings --------------------------------------------------------------------------------------
+# Their labelling, restated: tokenize the whole text once, then mask by token counts of
+# separately tokenized prefixes (messages) or of the prompt alone (prompt + completion).
+
+def authors_messages_encoding(messages, tokenizer) -> tuple[list[int], list[int]]:
+    def concat(turns) -> str:
+        return "".join(TULU_HEADER[m["role"]] + m["content"].strip()
+                       + (tokenizer.eos_token if m["role"] == "assistant" else "") + "\n" for m in turns)
+
+    def count(text: str) -> int:
+        return len(tokenizer(text)["input_ids"])
+
+    input_ids = tokenizer(concat(messages).strip())["input_ids"]
+    labels = list(input_ids)
+    for i, message in enumerate(messages):
+        if message["role"] == "assistant":
+            continue
+        start = count(concat(messages[:i])) if i else 0
+        next_is_assistant = i + 1 < len(messages) and messages[i + 1]["role"] == "assistant"
+        end = count(concat(messages[: i + 1]) + ("<|assistant|>\n" if next_is_assistant else ""))
+        labels[start:end] = [IGNORE_INDEX] * len(labels[start:end])
+    return input_ids, labels
+
+
+def authors_prompt_completion_encoding(prompt, completion, tokenizer) -> tuple[list[int], list[int]]:
+    spaced = prompt.endswith((" ", "\n", "\t")) or completion.startswith((" ", "\n", "\t"))
+    input_ids = tokenizer(prompt + ("" if spaced else " ") + completion + tokenizer.eos_token)["input_ids"]
+    masked = len(tokenizer(prompt)["input_ids"])
+    return input_ids, [IGNORE_INDEX] * masked + input_ids[masked:]
+
+
+TULU_HEADER = {"system": "<|system|>\n", "user": "<|user|>\n", "assistant": "<|assistant|>\n"}
+
+
+def sample_conversations() -> list[list[dict]]:
+    return [json.loads(line)["messages"] for line in SFT_SAMPLE.read_text().splitlines() if line.strip()]
+
+
+def test_tulu_reference_labels_the_newline_after_a_non_final_turn(tokenizer):
+    tulu = format_sample({"messages": MULTI_TURN}, tokenizer, "tulu", max_length=512)
+    reference = format_sample({"messages": MULTI_TURN}, tokenizer, "tulu_reference", max_length=512)
+
+    assert reference.input_ids == tulu.input_ids
+    assert [tokenizer.decode(run) for run in response_runs(reference)] == [
+        "Seven is a prime number.<|im_end|>\n", "Two is the only even prime.<|im_end|>"]
+    differ = [i for i, (a, b) in enumerate(zip(tulu.labels, reference.labels, strict=True)) if a != b]
+    assert len(differ) == 1 and tokenizer.decode([reference.input_ids[differ[0]]]) == "\n"
+    single = single_turn()
+    assert (format_sample(single, tokenizer, "tulu_reference", 512) == format_sample(single, tokenizer, "tulu", 512))
+
+
+def test_tulu_reference_equals_the_authors_encoding_on_the_sample(tokenizer):
+    conversations = [*sample_conversations(), MULTI_TURN, single_turn()["messages"]]
+    multi_turn = 0
+    for messages in conversations:
+        sample = format_sample({"messages": messages}, tokenizer, "tulu_reference", max_length=4096)
+        assert (sample.input_ids, sample.labels) == authors_messages_encoding(messages, tokenizer)
+        multi_turn += sum(m["role"] == "assistant" for m in messages) > 1
+    assert multi_turn >= 5
+
+
+def test_prompt_completion_text_and_labels(tokenizer):
+    sample = format_sample({"prompt": PROMPT, "completion": RESPONSE}, tokenizer, "prompt_completion", 512)
+
+    assert tokenizer.decode(sample.input_ids) == f"{PROMPT} {RESPONSE}<|im_end|>"
+    assert [tokenizer.decode(run) for run in response_runs(sample)] == [f" {RESPONSE}<|im_end|>"]
+    spaced = format_sample({"prompt": PROMPT + "\n", "completion": RESPONSE}, tokenizer, "prompt_completion", 512)
+    assert tokenizer.decode(spaced.input_ids) == f"{PROMPT}\n{RESPONSE}<|im_end|>"
+
+
+def test_prompt_completion_equals_the_authors_encoding_on_the_sample(tokenizer):
+    pairs = [(m[0]["content"], m[1]["content"]) for m in sample_conversations() if len(m) == 2]
+    pairs += [(PROMPT, RESPONSE), (PROMPT + " ", RESPONSE), (PROMPT, "\n" + RESPONSE), ("Q:", "A")]
+    assert len(pairs) > 100
+    for prompt, completion in pairs:
+        sample = format_sample({"prompt": prompt, "completion": completion}, tokenizer, "prompt_completion", 4096)
+        assert (sample.input_ids, sample.labels) == authors_prompt_completion_encoding(prompt, completion, tokenizer)
+
+
+def test_prompt_completion_needs_one_prompt_and_one_completion(tokenizer):
+    with pytest.raises(ValueError, match="one user turn"):
+        format_sample({"messages": MULTI_TURN}, tokenizer, "prompt_completion", max_length=512)

@@ -6,13 +6,12 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given
-from hypothesis import strategies as st
 
 from lakerefine.schemas.vocab import IGNORE_INDEX
 from lakerefine.udfs.generate.assets import load_causal_lm, load_tokenizer
+from lakerefine.udfs.tokenclean.batching import least_cost_batches
 from lakerefine.udfs.tokenclean.formatting import format_sample, padding_token_id
-from lakerefine.udfs.tokenclean.scoring import TokenScorer, length_batches, token_losses
+from lakerefine.udfs.tokenclean.scoring import TokenScorer, token_losses
 from tests.support.tokenclean import fp32_loss_tolerance, fp32_score_tolerance
 
 CONVERSATIONS = [
@@ -53,7 +52,7 @@ def samples(models):
 @pytest.fixture(scope="module")
 def scorer(models):
     tokenizer, base, ref = models
-    return TokenScorer(base, ref, pad_token_id=padding_token_id(tokenizer), max_batch_tokens=4096)
+    return TokenScorer(base, ref, pad_token_id=padding_token_id(tokenizer), max_batch_tokens=4096, overhead_tokens=16)
 
 
 @pytest.fixture(scope="module")
@@ -83,13 +82,13 @@ def test_padding_and_batch_order_change_nothing(models, samples):
     tokenizer, _, tiny = models  # a property of the batching, so the cheap model shows it
     ids = [s.input_ids for s in samples]
     pad = padding_token_id(tokenizer)
-    together = token_losses(tiny, ids, pad_token_id=pad, max_batch_tokens=4096)
+    together = token_losses(tiny, ids, pad_token_id=pad, max_batch_tokens=4096, overhead_tokens=4096)
     alone = token_losses(tiny, ids, pad_token_id=pad, max_batch_tokens=1)
     order = [3, 0, 6, 2, 5, 1, 4]
-    shuffled = token_losses(tiny, [ids[i] for i in order], pad_token_id=pad, max_batch_tokens=600)
+    shuffled = token_losses(tiny, [ids[i] for i in order], pad_token_id=pad, max_batch_tokens=600, overhead_tokens=50)
 
     tolerance = fp32_loss_tolerance(tiny, ids)
-    assert len(length_batches([len(i) for i in ids], 4096)) == 1  # one batch, padded to its longest
+    assert len(least_cost_batches([len(i) for i in ids], 4096, 4096)) == 1  # one batch, padded to its longest
     for position, i in enumerate(order):
         np.testing.assert_allclose(shuffled[position], together[i], rtol=0, atol=tolerance)
     for a, b in zip(alone, together, strict=True):
@@ -132,13 +131,16 @@ def test_labels_must_be_the_input_tokens(scorer):
         scorer.score_samples([[1, 2, 3]], [[IGNORE_INDEX, 2]])
 
 
-@given(st.lists(st.integers(0, 50), max_size=40), st.integers(1, 200))
-def test_length_batches_cover_every_sample_once_under_the_budget(lengths, budget):
-    batches = length_batches(lengths, budget)
-    flat = [i for batch in batches for i in batch]
+def test_losses_are_computed_at_the_positions_asked_for_only(models, samples):
+    tokenizer, _, tiny = models
+    ids = [s.input_ids for s in samples]
+    pad = padding_token_id(tokenizer)
+    every = token_losses(tiny, ids, pad_token_id=pad)
+    some = [np.arange(len(i)) % 3 == 1 for i in ids]
+    some[0][:] = False                                   # a sample asked for nothing is never run
+    got = token_losses(tiny, ids, pad_token_id=pad, positions=some)
 
-    assert sorted(flat) == [i for i, n in enumerate(lengths) if n >= 2]
-    assert [lengths[i] for i in flat] == sorted((lengths[i] for i in flat), reverse=True)
-    for batch in batches:
-        longest = max(lengths[i] for i in batch)
-        assert len(batch) == 1 or len(batch) * longest <= budget
+    tolerance = fp32_loss_tolerance(tiny, ids)
+    for wanted, a, b in zip(some, every, got, strict=True):
+        assert np.array_equal(~np.isnan(b), wanted)
+        np.testing.assert_allclose(b[wanted], a[wanted], rtol=0, atol=tolerance)

@@ -5,7 +5,7 @@ A sample is ``{"messages": [{"role", "content"}, ...]}`` or
 is a response: its content and its end-of-turn token keep their ids as labels;
 system and user turns and the assistant header are -100.
 
-Two formats:
+Four formats:
 - ``chat_template``: the tokenizer's own chat template. Assistant spans are
   found by rendering prefixes of the conversation: the text before turn i with
   the generation prompt ends where the response starts, the text through turn i
@@ -14,6 +14,13 @@ Two formats:
 - ``tulu``: Token Cleaning's reference format
   ``<|user|>\\n{prompt}\\n<|assistant|>\\n{response}{eos}`` (contents stripped,
   turns joined by ``\\n``), with a BOS when the tokenizer adds one.
+- ``tulu_reference``: ``tulu`` labelled as the method authors' code labels it:
+  the ``\\n`` after a non-final assistant turn's eos is a response token too
+  (their masks start at the next turn's header).
+- ``prompt_completion``: the authors' encoding of ``prompt`` + ``completion``
+  records: ``prompt + " " + completion + eos`` (no space added when either side
+  already has one), no chat headers; the completion and eos are the response.
+  Only for a conversation of one user turn followed by one assistant turn.
 
 The text is tokenized once as a whole; a token is a response token when its
 first character lies inside a response span. The tokenizer is never changed.
@@ -22,15 +29,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from lakerefine.schemas.vocab import IGNORE_INDEX
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
-ChatFormat = Literal["chat_template", "tulu"]
+ChatFormat = Literal["chat_template", "tulu", "tulu_reference", "prompt_completion"]
 ROLES = ("system", "user", "assistant")
 TULU_HEADERS = {"system": "<|system|>\n", "user": "<|user|>\n", "assistant": "<|assistant|>\n"}
+WHITESPACE = (" ", "\n", "\t")   # what the authors check before adding a space
 
 Message = dict[str, str]
 Span = tuple[int, int]
@@ -47,15 +55,9 @@ def format_sample(sample: Mapping[str, Any], tokenizer: PreTrainedTokenizerBase,
                   chat_format: ChatFormat = "chat_template", max_length: int = 2048) -> TokenizedSample:
     """Tokenize one SFT sample; cut it to ``max_length`` tokens (``truncated`` says so)."""
     messages = sample_messages(sample)
-    if chat_format == "chat_template":
-        text, spans = render_chat_template(messages, tokenizer)
-        add_special_tokens = False  # the template writes its own special tokens
-    elif chat_format == "tulu":
-        text, spans = render_tulu(messages, tokenizer.eos_token)
-        add_special_tokens = True  # the tokenizer's BOS, if it adds one
-    else:
-        raise ValueError(f"unknown chat_format {chat_format!r}: expected 'chat_template' or 'tulu'")
-    input_ids, labels = tokenize_with_labels(text, spans, tokenizer, add_special_tokens)
+    text, spans = render(messages, tokenizer, chat_format)
+    # The chat template writes its own special tokens; the others take the tokenizer's BOS, if it adds one.
+    input_ids, labels = tokenize_with_labels(text, spans, tokenizer, add_special_tokens=chat_format != "chat_template")
     truncated = len(input_ids) > max_length
     return TokenizedSample(input_ids[:max_length], labels[:max_length], truncated)
 
@@ -101,17 +103,47 @@ def render_chat_template(messages: Sequence[Message], tokenizer: PreTrainedToken
     return text, spans
 
 
-def render_tulu(messages: Sequence[Message], eos_token: str) -> tuple[str, list[Span]]:
-    """The conversation in Tulu format, and its response spans (content + eos)."""
+def render(messages: Sequence[Message], tokenizer: PreTrainedTokenizerBase,
+           chat_format: ChatFormat) -> tuple[str, list[Span]]:
+    """The conversation's text in ``chat_format``, and its response spans."""
+    if chat_format == "chat_template":
+        return render_chat_template(messages, tokenizer)
+    if chat_format in ("tulu", "tulu_reference"):
+        return render_tulu(messages, tokenizer.eos_token, newline_is_response=chat_format == "tulu_reference")
+    if chat_format == "prompt_completion":
+        return render_prompt_completion(messages, tokenizer.eos_token)
+    raise ValueError(f"unknown chat_format {chat_format!r}: expected one of {get_args(ChatFormat)}")
+
+
+def render_tulu(messages: Sequence[Message], eos_token: str, *,
+                newline_is_response: bool = False) -> tuple[str, list[Span]]:
+    """The conversation in Tulu format, and its response spans (content + eos).
+
+    ``newline_is_response``: the ``\\n`` that follows a non-final assistant
+    turn's eos belongs to its span (the authors' labels).
+    """
     text, spans = "", []
-    for message in messages:
+    for i, message in enumerate(messages):
         text += TULU_HEADERS[message["role"]]
         content = message["content"].strip()
         if message["role"] == "assistant":
-            spans.append((len(text), len(text) + len(content) + len(eos_token)))
+            newline = int(newline_is_response and i < len(messages) - 1)
+            spans.append((len(text), len(text) + len(content) + len(eos_token) + newline))
             content += eos_token
         text += content + "\n"
     return text.rstrip("\n"), spans
+
+
+def render_prompt_completion(messages: Sequence[Message], eos_token: str) -> tuple[str, list[Span]]:
+    """``prompt + " " + completion + eos`` (the space only where neither side has one), and the
+    completion's span: from the end of the prompt, so the separating space starts the response."""
+    if [m["role"] for m in messages] != ["user", "assistant"]:
+        raise ValueError("chat_format 'prompt_completion' needs one user turn (the prompt) followed by one "
+                         "assistant turn (the completion)")
+    prompt, completion = messages[0]["content"], messages[1]["content"]
+    spaced = prompt.endswith(WHITESPACE) or completion.startswith(WHITESPACE)
+    text = prompt + ("" if spaced else " ") + completion + eos_token
+    return text, [(len(prompt), len(text))]
 
 
 def tokenize_with_labels(text: str, spans: Sequence[Span], tokenizer: PreTrainedTokenizerBase,

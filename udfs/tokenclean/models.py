@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from lakerefine.udfs.generate.assets import load_causal_lm, load_tokenizer
 from lakerefine.udfs.generate.device import resolve_device, resolve_dtype, use_task_cores
+from lakerefine.udfs.tokenclean.batching import forward_overhead_tokens
 from lakerefine.udfs.tokenclean.formatting import padding_token_id
 from lakerefine.udfs.tokenclean.scoring import TokenScorer
 
@@ -32,7 +33,7 @@ def models_key(base_path: str, ref_path: str | None, scoring: TokenScoringSettin
     """What makes a loaded pair the right one: the model directories (and their newest file
     times: a directory rewritten in place is loaded anew), the device and the precision."""
     return (_fingerprint(base_path), _fingerprint(ref_path) if ref_path else None, scoring_device(scoring),
-            scoring.dtype, scoring.max_batch_tokens)
+            scoring.dtype, scoring.max_batch_tokens, scoring.forward_overhead_tokens)
 
 
 def load_worker_models(base_path: str, ref_path: str | None, scoring: TokenScoringSettings) -> WorkerModels:
@@ -43,7 +44,8 @@ def load_worker_models(base_path: str, ref_path: str | None, scoring: TokenScori
     if ref_path is not None:
         dtype = resolve_dtype(scoring.dtype, device)
         scorer = TokenScorer(load_causal_lm(base_path, device, dtype), load_causal_lm(ref_path, device, dtype),
-                             pad_token_id=padding_token_id(tokenizer), max_batch_tokens=scoring.max_batch_tokens)
+                             pad_token_id=padding_token_id(tokenizer), max_batch_tokens=scoring.max_batch_tokens,
+                             overhead_tokens=forward_overhead_tokens(device, scoring.forward_overhead_tokens))
     return WorkerModels(tokenizer, scorer, device)
 
 
