@@ -2,7 +2,7 @@
 
     python bench/bench_refine_quality.py [--backend rules [classifier hf ...]] [--split test|all]
         [--data webpages docpages] [--anchors trafilatura justext readability resiliparse | --anchors]
-        [--spark] [--limit N] [--set KEY=VALUE ...]
+        [--spark] [--limit N] [--max-chars N] [--set KEY=VALUE ...]
 
 Data: ../shared/data/webpages (five public sets; see its README) and data/docpages
 (documentation pages with code). Held out (``--split test``, the default): a page's
@@ -40,7 +40,7 @@ from pathlib import Path
 
 from lakerefine.udfs.quality.labels import label_lines
 from lakerefine.udfs.quality.scoring import ALL, LabelledPage, SetScore, score_outputs
-from lakerefine.udfs.quality.splits import TEST, split_of
+from lakerefine.udfs.quality.splits import split_of
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = {"webpages": REPO.parent / "shared" / "data" / "webpages" / "webpages.jsonl.gz",
@@ -51,14 +51,23 @@ ANCHORS = ("trafilatura", "justext", "readability", "resiliparse")
 
 # -- pages ---------------------------------------------------------------------------------------
 
-def load_pages(paths: list[Path], split: str, limit: int | None = None) -> list[LabelledPage]:
-    """Pages of the given files on ``split`` (test or all), at most ``limit`` per set, in file order."""
+def page_split(record: dict) -> str:
+    """A page's own ``split`` field where it has one (docpages: by package), else ``split_of(id)``."""
+    return record.get("split") or split_of(record["id"])
+
+
+def load_pages(paths: list[Path], split: str, limit: int | None = None,
+               max_chars: int | None = None) -> list[LabelledPage]:
+    """Pages of the given files on ``split`` (test, train or all) whose raw text has at most ``max_chars``
+    characters (any length if None), at most ``limit`` per set, in file order."""
     pages, per_set = [], Counter()
     for path in paths:
         with gzip.open(path, "rt", encoding="utf-8") as lines:
             for line in lines:
                 record = json.loads(line)
-                if split == TEST and (record.get("split") or split_of(record["id"])) != TEST:
+                if split != "all" and page_split(record) != split:
+                    continue
+                if max_chars is not None and len(record["raw"] or "") > max_chars:
                     continue
                 if limit is not None and per_set[record["set"]] >= limit:
                     continue
@@ -269,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", nargs="+", default=list(DATA), choices=list(DATA))
     parser.add_argument("--split", choices=["test", "all"], default="test")
     parser.add_argument("--limit", type=int, default=None, help="at most this many pages per set (quick runs)")
+    parser.add_argument("--max-chars", type=int, default=None,
+                        help="only pages whose raw text has at most this many characters (CPU-bound backends)")
     parser.add_argument("--spark", action="store_true", help="run the real ingest + refine jobs end to end")
     parser.add_argument("--config", default="local")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
@@ -276,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="refine_quality", help="file stem under bench/results/")
     args = parser.parse_args(argv)
 
-    pages = load_pages([DATA[name] for name in args.data], args.split, args.limit)
+    pages = load_pages([DATA[name] for name in args.data], args.split, args.limit, args.max_chars)
     if not pages:
         raise SystemExit("no pages selected")
     labels = [label_lines(page.raw, page.gold) for page in pages]
@@ -300,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, count in differing.items():
         result["rows"][name]["pages_differing_from_in_process"] = count
     result |= {"split": args.split, "data": args.data, "spark": args.spark, "limit": args.limit,
-               "overrides": args.overrides}
+               "max_chars": args.max_chars, "overrides": args.overrides}
     title = (f"Refinement quality, {args.split} split of {' + '.join(args.data)}"
              f"{' (spark job)' if args.spark else ''}")
     table = markdown(result, title)

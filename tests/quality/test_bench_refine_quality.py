@@ -75,3 +75,16 @@ def test_spark_mode_runs_the_jobs_and_matches_the_in_process_loop(bench, results
     assert sum(job["statuses"].values()) == 3 and "missing" not in job["statuses"]
     assert job["pages_differing_from_in_process"] == 0
     assert job["sets"]["all"]["new_characters"] == 0 and job["sets"]["all"]["deletions"]["documents"] == 3
+
+
+def test_max_chars_keeps_short_pages_only(bench, results):
+    pages = bench.load_pages([bench.DATA["docpages"]], "test", max_chars=3000)
+    assert pages and all(len(page.raw) <= 3000 for page in pages)
+    assert len(pages) < len(bench.load_pages([bench.DATA["docpages"]], "test"))
+    train = bench.load_pages([bench.DATA["docpages"]], "train", max_chars=3000)
+    assert train and not {p.page_id for p in train} & {p.page_id for p in pages}
+    code = bench.main(["--data", "docpages", "--limit", "2", "--max-chars", "3000", "--backend", "rules",
+                       "--anchors", "--out", "short"])
+    assert code == 0
+    result = json.loads((results / "short.json").read_text())
+    assert result["max_chars"] == 3000 and result["pages"]["all"] == 2
