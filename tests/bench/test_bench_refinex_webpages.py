@@ -2,23 +2,18 @@
 and bench_refine_quality (no job, no training: those are the bench itself)."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from lakerefine.conf.loader import load_settings
 from lakerefine.udfs.quality.splits import TEST, TRAIN
-
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_refinex_webpages.py"
+from tests.support.bench import load_bench
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_refinex_webpages", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("bench_refinex_webpages")
 
 
 def test_defaults_train_and_report_on_both_page_sets_on_the_cpu(bench):

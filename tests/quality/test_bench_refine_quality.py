@@ -1,23 +1,17 @@
 """bench/bench_refine_quality.py on 3 real documentation pages: in-process, and through the real jobs."""
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
 from lakerefine.udfs.quality.shingles import score_page
-
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_refine_quality.py"
+from tests.support.bench import load_bench
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_refine_quality", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("bench_refine_quality")
 
 
 @pytest.fixture
