@@ -9,6 +9,7 @@ import pytest
 from lakerefine.conf.loader import load_settings
 from lakerefine.udfs.quality.splits import TEST, TRAIN
 from tests.support.bench import load_bench
+from tests.support.webpages import needs_webpages
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +60,8 @@ def test_the_held_out_pages_go_through_the_quality_bench_with_the_same_filter(be
     assert all(len(page.raw) <= 4000 for page in pages)
 
 
+@needs_webpages
 def test_train_pages_are_train_split_round_robin_and_short(bench):
-    if not bench.quality.DATA["webpages"].exists():
-        pytest.skip("../shared/data/webpages is not beside the checkout")
     pages = bench.pick_pages(["webpages", "docpages"], TRAIN, 12, 6000)
     assert len(pages) == 12 and len({page.set for page in pages}) == 6    # five web sets and docpages, 2 each
     assert all(len(page.raw) <= 6000 for page in pages)
