@@ -19,6 +19,8 @@ from pyspark.sql import functions as F
 from .runs import Run
 from .tables import TableRef
 
+SLICE = "_lakerefine_slice"
+
 
 def after_slice(stage: str, committed: int) -> None:
     """Called at the start (``committed`` 0) and after each committed slice. A test hook: tests
@@ -37,11 +39,27 @@ def write_in_slices(todo: DataFrame, planned: int, slice_docs: int, tasks: int |
     slices = math.ceil(planned / slice_docs)
     tasks = tasks or tasks_per_slice(planned_bytes, slices, todo.sparkSession.sparkContext.defaultParallelism,
                                      task_bytes)
+    if slices == 1:
+        append_slice(rows(todo.repartition(tasks, key)), table, run, stage, 0, 1)
+        after_slice(stage, 1)
+        return 1
+    staged = stage_slices(todo, key, slices, tasks, table.scratch(f"{run.run_id}_{stage}"))
     for k in range(slices):
-        part = todo.where(F.pmod(F.xxhash64(key), F.lit(slices)) == k) if slices > 1 else todo
+        part = staged.read(todo.sparkSession).where(F.col(SLICE) == k).drop(SLICE)
         append_slice(rows(part.repartition(tasks, key)), table, run, stage, k, slices)
         after_slice(stage, k + 1)
+    staged.drop(todo.sparkSession)
     return slices
+
+
+def stage_slices(todo: DataFrame, key: str, slices: int, tasks: int, scratch: TableRef) -> TableRef:
+    """``todo`` written to ``scratch``, partitioned by its slice, in files of about a task's work
+    each. What an earlier attempt left there is deleted first, even a table half deleted by a kill."""
+    scratch.drop(todo.sparkSession)
+    sliced = todo.withColumn(SLICE, F.pmod(F.xxhash64(key), F.lit(slices)))
+    files = sliced.repartition(slices * tasks, SLICE, F.pmod(F.hash(key), F.lit(tasks)))
+    scratch.write(files, "errorifexists", partition_by=[SLICE])
+    return scratch
 
 
 def tasks_per_slice(planned_bytes: int, slices: int, parallelism: int, task_bytes: int | None) -> int:

@@ -6,6 +6,7 @@ Every write goes through Delta's API and carries run metadata in the commit
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from lakerefine.conf.settings import TableSettings
 
 USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata"
 HISTORY_WINDOW = 8   # commits read at first when looking for a run's commit
+SCRATCH_DIR = "_lakerefine_scratch"
 COMMIT_CONFLICTS = (DeltaConcurrentModificationException, ConcurrentWriteException, MetadataChangedException,
                     ProtocolChangedException, ConcurrentAppendException, ConcurrentDeleteReadException,
                     ConcurrentDeleteDeleteException, ConcurrentTransactionException)
@@ -96,9 +98,31 @@ class TableRef:
             builder = builder.partitionedBy(*partition_by)
         builder.execute()
 
+    def scratch(self, label: str) -> TableRef:
+        """A table for a run's intermediate rows, kept beside this one: for a path table
+        ``<parent>/_lakerefine_scratch/<table>/<label>``, for a catalog table
+        ``<name>__scratch_<label>`` in its schema (``label`` reduced to letters, digits and _)."""
+        safe = re.sub(r"[^A-Za-z0-9_]", "_", label)
+        if self.path:
+            parent, base = self.path.rstrip("/").rsplit("/", 1)
+            path = f"{parent}/{SCRATCH_DIR}/{base}/{safe}"
+            return TableRef(name=path, path=path)
+        return TableRef(name=f"{self.name}__scratch_{safe}", path=None)
+
+    def drop(self, spark: SparkSession) -> None:
+        """Remove the table and its files (a catalog table: DROP TABLE)."""
+        if not self.path:
+            spark.sql(f"DROP TABLE IF EXISTS {self.name}")
+            return
+        jvm = spark.sparkContext._jvm
+        root = jvm.org.apache.hadoop.fs.Path(self.path)
+        root.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).delete(root, True)
+
     def write(self, df: DataFrame, mode: str, metadata: dict[str, Any] | None = None,
-              **options: str) -> None:
+              partition_by: list[str] | None = None, **options: str) -> None:
         writer = df.write.format("delta").mode(mode)
+        if partition_by:
+            writer = writer.partitionBy(*partition_by)
         if metadata:
             writer = writer.option("userMetadata", commit_metadata(metadata))
         for key, value in options.items():
