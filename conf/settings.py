@@ -68,6 +68,9 @@ class SparkSettings(Section):
     # ones never make a batch that Arrow's 2 GB string offsets or a Python worker cannot hold.
     arrow_max_bytes_per_batch: int = Field(64_000_000, ge=1, lt=2**31 - 1)
     python_worker_reuse: bool = True
+    # Input bytes per shuffle partition: jobs that read a large input (ingest, refine) set
+    # spark.sql.shuffle.partitions from its size (udfs/lake/shuffles.py).
+    shuffle_partition_bytes: int = Field(128_000_000, ge=1)
     gpu: GpuSettings | None = None
     # Any other Spark setting, passed through as strings.
     conf: dict[str, str] = Field(default_factory=dict)

@@ -18,10 +18,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(spark, settings, args, run):
     from lakerefine.udfs.ingest.run import ingest_corpus
     from lakerefine.udfs.ingest.sources import detect_format, read_checked
+    from lakerefine.udfs.lake.shuffles import size_shuffles, stored_bytes
     from lakerefine.udfs.lake.tables import TableRef
 
     run.read_input(args.input, None)
     with run.timed("read"):
+        size_shuffles(spark, stored_bytes(spark, args.input), settings.spark)
         checked, extras_schema = read_checked(spark, args.input, args.format or detect_format(args.input),
                                               settings.ingest)
     return ingest_corpus(checked, extras_schema, TableRef.resolve(args.output, settings.tables),

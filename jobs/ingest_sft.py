@@ -17,10 +17,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(spark, settings, args, run):
     from lakerefine.udfs.ingest.run import ingest_sft
     from lakerefine.udfs.ingest.sources import read_sft_checked
+    from lakerefine.udfs.lake.shuffles import size_shuffles, stored_bytes
     from lakerefine.udfs.lake.tables import TableRef
 
     run.read_input(args.input, None)
     with run.timed("read"):
+        size_shuffles(spark, stored_bytes(spark, args.input), settings.spark)
         checked = read_sft_checked(spark, args.input, settings.ingest_sft)
     return ingest_sft(checked, TableRef.resolve(args.output, settings.tables),
                       TableRef.resolve(settings.tables.sft_quarantine, settings.tables), run)

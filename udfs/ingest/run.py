@@ -96,7 +96,8 @@ def ingest_checked(checked: DataFrame, table_rows: Callable[[DataFrame], DataFra
                    quarantine: TableRef, run: Run, key: str, value: str) -> IngestCounts:
     """Checked records -> quarantine (rejected and duplicate ones) + ``output`` (the accepted
     ones as ``table_rows`` shapes them, upserted on ``key``), counted both ways."""
-    marked = mark_duplicates(checked).persist(StorageLevel.MEMORY_AND_DISK)
+    # On local disk, not the heap: cached in memory, a 4 GB input ran a 4 GB heap out of memory.
+    marked = mark_duplicates(checked).persist(StorageLevel.DISK_ONLY)
     try:
         with unreadable_files_named():   # the first action reads every input file
             groups = marked.groupBy("reason", "id_source").count().collect()

@@ -17,6 +17,7 @@ from lakerefine.schemas.corpus import check_corpus_schema
 from lakerefine.schemas.refine_edits import DOCUMENT_FIELDS
 from lakerefine.schemas.vocab import DELETED
 from lakerefine.udfs.lake.runs import Run, RunResult
+from lakerefine.udfs.lake.shuffles import size_shuffles
 from lakerefine.udfs.lake.slices import write_in_slices
 from lakerefine.udfs.lake.tables import TableRef
 from lakerefine.udfs.lake.versions import pin_input_version
@@ -54,6 +55,7 @@ def run_refine(spark: SparkSession, settings: RefineSettings, tables: RefineTabl
         corpus = tables.input.read(spark, version)
         check_corpus_schema(corpus.schema)
         input_docs, input_chars = count_unique_documents(corpus, tables.input)
+        size_shuffles(spark, input_chars, run.settings.spark)
     todo, todo_docs, todo_chars, deleted_ids = corpus, input_docs, input_chars, None
     if previous:
         with run.timed("diff"):

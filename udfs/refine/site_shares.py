@@ -54,9 +54,9 @@ def site_shares(frame: DataFrame, settings: SiteSettings, text_column: str = "te
              .select("doc_id", F.xxhash64("site").alias("site"),
                      F.posexplode_outer(_line_keys(F.col("text"))).alias("pos", "key"))
              .select("doc_id", "site", "pos", F.when(F.col("key").isNotNull(), F.xxhash64("key")).alias("key"))
-             .persist(StorageLevel.MEMORY_AND_DISK))
+             .persist(StorageLevel.DISK_ONLY))   # rows grow with the corpus: never on the heap
     try:
-        return _shares_per_document(keyed).persist(StorageLevel.MEMORY_AND_DISK).transform(_materialized)
+        return _shares_per_document(keyed).persist(StorageLevel.DISK_ONLY).transform(_materialized)
     finally:
         keyed.unpersist()
 
