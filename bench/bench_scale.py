@@ -1,6 +1,7 @@
 """How the cost of ingest + refine grows with the corpus: 0.25, 1 and 4 GB of real text on local[2].
 
     python bench/bench_scale.py [--sizes-gb 0.25 1 4] [--backend classifier] [--overhead-gb 1] [--keep]
+                                [--set refine.slice_docs=10000] [--tiny-docs 1000000] [--results PATH]
 
 The corpus (written as JSONL shards of about 64 MB, then ingested) is made from real text:
 the 606 documents of data/sample/corpus.jsonl.gz and the ``raw`` text of the 1,534 pages of
@@ -20,13 +21,18 @@ the Delta logs (delta-rs): number and sizes of the files of corpus, refine_edits
 ``--overhead-gb`` also times the plain Python loop of bench_refine_job.py (one core) over the
 corpus of that size: the job's overhead is its refine wall time over the loop's, minus one.
 
-Prints a table and writes bench/results/scale.json.
+``--tiny-docs N`` measures N tiny documents (1-3 real lines each) instead of sizes: the cost
+of many documents rather than many bytes. ``--set`` passes a setting to both commands (e.g.
+``refine.slice_docs`` to measure many slices).
+
+Prints a table and writes bench/results/scale.json (``--results``).
 """
 from __future__ import annotations
 
 import argparse
 import gzip
 import json
+import math
 import os
 import random
 import shutil
@@ -110,6 +116,26 @@ def write_corpus(folder: Path, gigabytes: float) -> dict:
         k += 1
     shard.close()
     return {"docs": count, "text_bytes": text_bytes, "shards": shards,
+            "file_bytes": sum(p.stat().st_size for p in folder.iterdir())}
+
+
+def write_tiny_corpus(folder: Path, count: int) -> dict:
+    """``count`` tiny documents (1-3 lines of a real document each) as JSONL shards: the cost of
+    many documents rather than many bytes."""
+    folder.mkdir(parents=True)
+    lines = [line for doc in base_documents() for line in doc["text"].split("\n") if line.strip()]
+    rng, text_bytes, shard = random.Random(0), 0, None
+    per_shard = 250_000
+    for i in range(count):
+        if i % per_shard == 0:
+            if shard:
+                shard.close()
+            shard = (folder / f"part-{i // per_shard:05d}.jsonl").open("w", encoding="utf-8")
+        text = "\n".join(rng.choice(lines) for _ in range(rng.randint(1, 3)))
+        shard.write(json.dumps({"id": f"tiny#{i}", "source": "tiny", "text": text}, ensure_ascii=False) + "\n")
+        text_bytes += len(text.encode("utf-8"))
+    shard.close()
+    return {"docs": count, "text_bytes": text_bytes, "shards": math.ceil(count / per_shard),
             "file_bytes": sum(p.stat().st_size for p in folder.iterdir())}
 
 
@@ -227,14 +253,15 @@ def write_config(work: Path, backend: str) -> tuple[Path, Path]:
     return config, events
 
 
-def measure_size(work: Path, gigabytes: float, backend: str) -> dict:
+def measure_size(work: Path, gigabytes: float, backend: str, overrides: list[str], tiny_docs: int = 0) -> dict:
     corpus_dir = work / "input"
     clock = time.perf_counter()
-    corpus = write_corpus(corpus_dir, gigabytes)
+    corpus = write_tiny_corpus(corpus_dir, tiny_docs) if tiny_docs else write_corpus(corpus_dir, gigabytes)
     corpus["write_s"] = round(time.perf_counter() - clock, 1)
     config, events = write_config(work, backend)
-    ingest = run_command(["ingest", "--input", str(corpus_dir), "--output", "corpus"], config, events)
-    refine = run_command(["refine", "--input", "corpus", "--output", "refined"], config, events)
+    settings = [arg for override in overrides for arg in ("--set", override)]
+    ingest = run_command(["ingest", "--input", str(corpus_dir), "--output", "corpus", *settings], config, events)
+    refine = run_command(["refine", "--input", "corpus", "--output", "refined", *settings], config, events)
     tables = {name: delta_files(work / "lake" / name) for name in ("corpus", "refine_edits", "refined")}
     return {"gigabytes": gigabytes, "corpus": corpus, "ingest": ingest, "refine": refine, "tables": tables}
 
@@ -263,17 +290,22 @@ def main() -> int:
                         help="also time the plain loop at this size (one of --sizes-gb; 0: skip)")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep each size's tables and corpus")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                        help="a setting for both commands, as lakerefine's --set (repeatable)")
+    parser.add_argument("--tiny-docs", type=int, default=0,
+                        help="instead of --sizes-gb: a corpus of this many tiny documents (1-3 lines each)")
+    parser.add_argument("--results", type=Path, default=RESULTS, help=f"where the JSON goes (default: {RESULTS})")
     args = parser.parse_args()
     root = args.work or Path(tempfile.mkdtemp(prefix="bench-scale-"))
     root.mkdir(parents=True, exist_ok=True)
     runs, load = [], [os.getloadavg()[0]]
-    for gigabytes in sorted(args.sizes_gb):
+    for gigabytes in [0] if args.tiny_docs else sorted(args.sizes_gb):
         work = root / f"{gigabytes:g}gb"
         free_gb, need_gb = shutil.disk_usage(root).free / 1e9, 3.5 * gigabytes + 2
         if free_gb < need_gb:
             raise SystemExit(f"{free_gb:.0f} GB free under {root}: {gigabytes} GB needs about {need_gb:.0f}")
-        run = measure_size(work, gigabytes, args.backend)
-        if gigabytes == args.overhead_gb:
+        run = measure_size(work, gigabytes, args.backend, args.overrides, args.tiny_docs)
+        if args.overhead_gb and gigabytes == args.overhead_gb:
             run["loop"] = plain_loop(work / "input", args.backend)
             run["overhead_vs_loop"] = round(run["refine"]["seconds"] / run["loop"]["seconds"] - 1, 3)
         runs.append(run)
@@ -281,12 +313,12 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(work)
     load.append(os.getloadavg()[0])
-    result = {"backend": args.backend, "master": MASTER, "cpus": os.cpu_count(), "load_average": load,
-              "runs": runs, "ratios": ratios(runs)}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2))
+    result = {"backend": args.backend, "overrides": args.overrides, "master": MASTER, "cpus": os.cpu_count(),
+              "load_average": load, "runs": runs, "ratios": ratios(runs)}
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(result, indent=2))
     print_table(result)
-    print(f"wrote {RESULTS}")
+    print(f"wrote {args.results}")
     if not args.keep and args.work is None:
         shutil.rmtree(root, ignore_errors=True)
     return 0
