@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,10 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 def chromium_driver(width: int = 1400, height: int = 1000):
     """A headless Chromium session logging the console (``browser``) and the DevTools events (``performance``).
-    Skips when Debian's chromium and chromium-driver are not installed (scripts/setup.sh installs them);
-    fails instead where ``LAKEREFINE_REQUIRE_BROWSER=1`` (.ci/run sets it: CI must run the browser tests)."""
+    Fails when Debian's chromium and chromium-driver are missing: scripts/setup.sh installs them, so the
+    real browser always runs here and in CI."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        missing = "Debian's chromium and chromium-driver are not installed (scripts/setup.sh installs them)"
-        if os.environ.get("LAKEREFINE_REQUIRE_BROWSER") == "1":
-            pytest.fail(missing)
-        pytest.skip(missing)
+        pytest.fail("Debian's chromium and chromium-driver are not installed: run scripts/setup.sh")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
