@@ -4,7 +4,7 @@ Text: the `raw` of the labelled web pages (../shared/data/webpages) and, when gi
 the model: the shipped one (udfs/classifier/models/line_model.json) unless --model. One process, LightGBM on
 one thread, pages in batches of --batch (as a pandas UDF sees them), site shares unknown (the Spark pass
 computes them; their cost is in the refine bench). Step by step: line features for the batch (with the
-lexicon's word scores), the LightGBM prediction of the lines with text, deletion_program, and the
+lexicon's word scores), the LightGBM prediction of the lines with text, the deletion programs, and the
 executor running the program (the refine job's audit path).
 Times are this process's CPU time (time.process_time; one thread), so MB per CPU second is MB/s per core
 even on a shared machine where wall time says more about the neighbours than about this code.
@@ -24,7 +24,6 @@ from pathlib import Path
 
 from lakerefine.udfs.classifier.features import FEATURE_NAMES
 from lakerefine.udfs.classifier.model import LineModel
-from lakerefine.udfs.classifier.program import deletion_program
 from lakerefine.udfs.program.executor import execute
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,7 +76,7 @@ def run_batch(model: LineModel, texts: list[str], seconds: dict[str, float]) -> 
     probabilities = model.probabilities(features, lengths)
     seconds["predict"] += time.process_time() - clock
     clock = time.process_time()
-    programs = [deletion_program(t, p, model.threshold) for t, p in zip(texts, probabilities, strict=True)]
+    programs = model.programs_of(texts, features, lengths, probabilities)
     seconds["program"] += time.process_time() - clock
     clock = time.process_time()
     for text, program in zip(texts, programs, strict=True):

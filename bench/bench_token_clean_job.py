@@ -54,9 +54,9 @@ OLD_REF = "69121fc"   # the last commit before least-cost batching and the respo
 RUNS = ("loop", "spark", "spark_old")
 
 
-def write_samples(path: Path, limit: int, copies: int = 1, skip: int = 0) -> int:
+def write_samples(path: Path, limit: int, copies: int = 1, skip: int = 0, source: Path = SAMPLE) -> int:
     """``limit`` samples spread over the sample file (it is grouped by topic), replicated ``copies`` times."""
-    rows = [json.loads(line) for line in SAMPLE.read_text().splitlines() if line.strip()][skip:]
+    rows = [json.loads(line) for line in source.read_text().splitlines() if line.strip()][skip:]
     step = len(rows) / min(limit, len(rows))
     rows = [rows[int(i * step)] for i in range(min(limit, len(rows)))]
     with path.open("w") as out:
@@ -208,6 +208,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="48 samples (memory: 48 and 192) instead of 180")
     parser.add_argument("--limit", type=int, default=None, help="samples for the throughput runs")
+    parser.add_argument("--sft", type=Path, default=SAMPLE,
+                        help="SFT samples (JSONL; e.g. 315 from scripts/build_samples.py --sft-only --sft-per-file 15)")
     parser.add_argument("--rounds", type=int, default=2, help="alternated rounds of the three runs")
     parser.add_argument("--no-memory", action="store_true", help="skip the driver-memory runs")
     parser.add_argument("--old-ref", default=OLD_REF, help="the commit whose package is 'spark, old'")
@@ -239,8 +241,8 @@ def main() -> int:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-token-clean-") as tmp:
         root = Path(tmp)
-        write_samples(root / "warmup.jsonl", 8, skip=1)
-        n = write_samples(root / "samples.jsonl", limit)
+        write_samples(root / "warmup.jsonl", 8, skip=1, source=args.sft)
+        n = write_samples(root / "samples.jsonl", limit, source=args.sft)
         old = old_tree(args.old_ref, root / "old")
         rounds = {name: [] for name in RUNS}
         for r in range(args.rounds):
@@ -253,8 +255,8 @@ def main() -> int:
                      for name in ("spark", "spark_old")}
         memory = {}
         if not args.no_memory:
-            sizes = {"small": write_samples(root / "small.jsonl", limit),
-                     "big": write_samples(root / "big.jsonl", limit, 4)}
+            sizes = {"small": write_samples(root / "small.jsonl", limit, source=args.sft),
+                     "big": write_samples(root / "big.jsonl", limit, 4, source=args.sft)}
             memory = {name: {"samples": sizes[name], **run_child("memory", root / f"{name}.jsonl",
                                                                  root / f"memory_{name}", [])} for name in sizes}
     scored = rounds["spark"][-1]["scored_tokens"]

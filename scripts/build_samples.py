@@ -163,7 +163,7 @@ def evenly_spaced(items: list[Any], count: int) -> list[Any]:
     return [items[int(i * step)] for i in range(count)]
 
 
-def sft_records(chatterbot_wheel: Path) -> list[dict[str, Any]]:
+def sft_records(chatterbot_wheel: Path, per_file: int = SFT_PER_FILE) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     seen: set[str] = set()
     with zipfile.ZipFile(chatterbot_wheel) as wheel:
@@ -180,7 +180,7 @@ def sft_records(chatterbot_wheel: Path) -> list[dict[str, Any]]:
                 if len(turns) >= 2 and key not in seen:
                     seen.add(key)
                     conversations.append((index, turns))
-            for index, turns in evenly_spaced(conversations, SFT_PER_FILE):
+            for index, turns in evenly_spaced(conversations, per_file):
                 messages = [{"role": "user" if k % 2 == 0 else "assistant", "content": t}
                             for k, t in enumerate(turns)]
                 records.append({"id": f"chatterbot-{topic}-{index:03d}",
@@ -203,20 +203,24 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "data" / "sample")
     parser.add_argument("--downloads", type=Path, default=Path("/tmp/lakerefine-samples"))
+    parser.add_argument("--sft-only", action="store_true", help="write sft.jsonl only (e.g. a bigger one for a bench)")
+    parser.add_argument("--sft-per-file", type=int, default=SFT_PER_FILE, help="conversations per topic file")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
+    sft = sft_records(download(CHATTERBOT, args.downloads), args.sft_per_file)
+    write_jsonl(args.out / "sft.jsonl", sft)
+    print(f"sft.jsonl: {len(sft)} samples, {sum(len(r['messages']) > 2 for r in sft)} multi-turn")
+    if args.sft_only:
+        return
     corpus = corpus_records(download(GENSIM, args.downloads))
     write_jsonl_gz(args.out / "corpus.jsonl.gz", corpus)
-    sft = sft_records(download(CHATTERBOT, args.downloads))
-    write_jsonl(args.out / "sft.jsonl", sft)
 
     by_source: dict[str, int] = {}
     for record in corpus:
         by_source[record["source"]] = by_source.get(record["source"], 0) + 1
     print(f"corpus.jsonl.gz: {len(corpus)} documents {by_source}, "
           f"{(args.out / 'corpus.jsonl.gz').stat().st_size:,} bytes")
-    print(f"sft.jsonl: {len(sft)} samples, {sum(len(r['messages']) > 2 for r in sft)} multi-turn")
 
 
 if __name__ == "__main__":

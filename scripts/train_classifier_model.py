@@ -24,7 +24,6 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from lakerefine.udfs.classifier.program import deletion_program
 from lakerefine.udfs.classifier.site_keys import document_keys, line_keys, site_shares
 from lakerefine.udfs.classifier.training import TrainingPage, TrainingParams, train_line_model
 from lakerefine.udfs.program.align import kept_lines
@@ -67,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     model.training["held_out"] = scores
     digest = model.save(args.out)
     print(table(scores))
-    print(f"wrote {args.out} sha256 {digest} threshold {model.threshold}")
+    print(f"wrote {args.out} sha256 {digest} threshold {model.threshold} page floor {model.page_floor}")
     if args.scores:
         args.scores.parent.mkdir(parents=True, exist_ok=True)
         args.scores.write_text(json.dumps(scores, indent=1, sort_keys=True))
@@ -108,9 +107,9 @@ def host_shares(pages: list[dict]) -> dict[str, list[float]]:
 def score(model, pages: list[dict], shares: dict[str, list[float]]) -> dict:
     by_set: dict[str, dict] = defaultdict(lambda: {"raw": ShingleScore(), "model": ShingleScore(),
                                                    "deletions": DeletionScore(), "new_chars": 0})
-    probabilities = model.keep_probabilities([page["raw"] for page in pages], [shares.get(p["id"]) for p in pages])
-    for page, probability in zip(pages, probabilities, strict=True):
-        done = execute(page["raw"], deletion_program(page["raw"], probability, model.threshold))
+    programs = model.programs([page["raw"] for page in pages], [shares.get(p["id"]) for p in pages])
+    for page, program in zip(pages, programs, strict=True):
+        done = execute(page["raw"], program)
         row = by_set[page["set"]]
         row["raw"].add_page(score_page(page["raw"], page["gold"]))
         row["model"].add_page(score_page(done.text, page["gold"]))

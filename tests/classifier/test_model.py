@@ -1,4 +1,6 @@
 import hashlib
+import json
+import re
 
 import numpy as np
 import pytest
@@ -7,7 +9,7 @@ from lakerefine.udfs.classifier.model import LineModel
 from lakerefine.udfs.classifier.program import deletion_program
 from lakerefine.udfs.classifier.training import TrainingPage, TrainingParams, train_line_model
 from lakerefine.udfs.program.executor import execute
-from lakerefine.udfs.program.lines import count_lines
+from lakerefine.udfs.program.lines import count_lines, split_lines
 from lakerefine.udfs.quality.shingles import ShingleScore, score_page
 from tests.support.webpages import needs_webpages, pages_of
 
@@ -44,7 +46,9 @@ def test_save_and_load_give_the_same_predictions_and_the_file_hash(trained, tmp_
     assert digest == hashlib.sha256(path.read_bytes()).hexdigest() == model.content_hash
     loaded = LineModel.load(path)
     assert loaded.content_hash == digest
-    assert (loaded.threshold, loaded.name, loaded.version) == (model.threshold, model.name, model.version)
+    assert (loaded.threshold, loaded.page_floor, loaded.name, loaded.version) == (
+        model.threshold, model.page_floor, model.name, model.version)
+    assert loaded.page_floor == TrainingParams().page_floor > 0
     texts = [page["raw"] for page in held_out]
     for before, after in zip(model.keep_probabilities(texts), loaded.keep_probabilities(texts), strict=True):
         np.testing.assert_array_equal(before, after)
@@ -52,11 +56,27 @@ def test_save_and_load_give_the_same_predictions_and_the_file_hash(trained, tmp_
     assert (tmp_path / "again.json").read_bytes() == path.read_bytes()
 
 
+def test_programs_are_the_deletion_programs_of_the_probabilities_and_word_counts(trained):
+    model, held_out = trained
+    texts = [page["raw"] for page in held_out] + ["", "one line", "menu\n\nStory one two three.\n"]
+    for text, keep, program in zip(texts, model.keep_probabilities(texts), model.programs(texts), strict=True):
+        words = [len(re.findall(r"\w+", line)) for line in split_lines(text)]
+        assert program == deletion_program(text, keep, model.threshold, words, model.page_floor)
+
+
+def test_a_model_file_without_a_page_floor_has_none(trained, tmp_path):
+    model, _ = trained
+    document = json.loads(model.to_json())
+    del document["page_floor"]
+    (tmp_path / "old.json").write_text(json.dumps(document))
+    assert LineModel.load(tmp_path / "old.json").page_floor == 0.0
+
+
 def test_a_model_trained_on_20_pages_beats_raw_on_held_out_pages(trained):
     model, held_out = trained
     refined, raw = ShingleScore(), ShingleScore()
-    for page, keep in zip(held_out, model.keep_probabilities([p["raw"] for p in held_out]), strict=True):
-        done = execute(page["raw"], deletion_program(page["raw"], keep, model.threshold))
+    for page, program in zip(held_out, model.programs([p["raw"] for p in held_out]), strict=True):
+        done = execute(page["raw"], program)
         refined.add_page(score_page(done.text, page["gold"]))
         raw.add_page(score_page(page["raw"], page["gold"]))
     assert refined.f1 > raw.f1 + 0.05, (refined.as_dict(), raw.as_dict())

@@ -47,3 +47,26 @@ def test_a_blank_line_takes_the_larger_probability_of_its_nearest_text_lines():
     blank = np.array([True, False, True, True, False, True, False, True])
     np.testing.assert_allclose(fill_blank_lines(probability, blank), [0.9, 0.9, 0.9, 0.9, 0.2, 0.2, 0.1, 0.1])
     np.testing.assert_array_equal(fill_blank_lines(np.zeros(2), np.array([True, True])), [1.0, 1.0])
+
+
+def test_a_page_that_would_keep_under_the_floor_of_its_words_is_kept_whole():
+    text = "Home News Sport\nOne two three four five six seven eight\nShare\n"
+    words = [3, 8, 1]
+    # Keeps "Share" only: 1 of 12 words.
+    assert deletion_program(text, [0.1, 0.2, 0.9], 0.5, words, page_floor=0.1) == "keep_all()"
+    assert deletion_program(text, [0.1, 0.2, 0.9], 0.5, words, page_floor=0.0) == "remove_lines(1, 2)"
+    # Keeps the long line: 8 of 12 words, above the floor.
+    assert deletion_program(text, [0.1, 0.9, 0.2], 0.5, words, page_floor=0.1) == (
+        "remove_lines(1, 1)\nremove_lines(3, 3)")
+    # Deleting everything is under any floor; a text without words has nothing to keep.
+    assert deletion_program(text, [0.1, 0.1, 0.1], 0.5, words, page_floor=0.05) == "keep_all()"
+    assert deletion_program("--\n..\n", [0.1, 0.1], 0.5, [0, 0], page_floor=0.1) == "remove_lines(1, 2)"
+
+
+def test_word_counts_must_match_the_lines():
+    try:
+        deletion_program("a\nb\n", [0.9, 0.1], 0.5, [1], page_floor=0.1)
+    except ValueError as error:
+        assert "word counts for 2 lines" in str(error)
+    else:
+        raise AssertionError("no error")

@@ -20,14 +20,16 @@ def test_the_shipped_model_loads_with_its_file_hash_and_refines_a_page():
     path = _shipped_path()
     model = LineModel.load(path)
     assert model.content_hash == hashlib.sha256(path.read_bytes()).hexdigest()
-    assert 0 < model.threshold < 1
+    assert 0 < model.threshold < 1 and 0 < model.page_floor < 1
     page = ("Home | News | Sport | Weather\nSign in\n\nStorm closes coastal roads\n\n"
             "Heavy rain and strong winds closed several coastal roads on Monday, officials said, "
             "and more rain is expected later in the week.\n\nShare on Facebook\nShare on Twitter\n"
             "Copyright 2024 Example News. All rights reserved.\n")
     keep = model.keep_probabilities([page], [None])[0]
     assert keep.shape == (page.count("\n"),) and np.isfinite(keep).all()
-    refined = execute(page, deletion_program(page, keep, model.threshold)).text
+    program = model.programs([page], [None])[0]
+    assert program == deletion_program(page, keep, model.threshold, [4, 2, 0, 4, 0, 22, 0, 3, 3, 7], model.page_floor)
+    refined = execute(page, program).text
     assert "Heavy rain and strong winds" in refined
 
 

@@ -3,7 +3,8 @@
 Lines with text get a keep probability from one ``predict`` over a whole batch's feature matrix. A blank
 line has no words to keep: it takes the larger probability of the nearest lines with text above and below
 it, so it goes only when the text on both sides goes. The model is one JSON file (the booster's text dump,
-the lexicon, the threshold, name, version, training notes); ``content_hash`` is the sha256 of that file.
+the lexicon, the threshold and page floor, name, version, training notes; a file without a page floor has
+none); ``content_hash`` is the sha256 of that file.
 """
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from pathlib import Path
 import lightgbm
 import numpy as np
 
-from .features import BLANK, FEATURE_NAMES, batch_features
+from .features import BLANK, FEATURE_NAMES, WORDS, batch_features
 from .lexicon import Lexicon
+from .program import deletion_program
 
 FORMAT = "lakerefine-line-model/2"
 
@@ -31,6 +33,20 @@ class LineModel:
     training: dict = field(default_factory=dict)  # provenance and held-out scores, kept in the file
     content_hash: str | None = None  # sha256 of the file this model was loaded from or saved to
     num_threads: int = 1  # LightGBM threads per predict call (Spark already runs one task per core)
+    page_floor: float = 0.0  # a text keeping less than this share of its words is kept whole (program.py)
+
+    def programs(self, texts: list[str], site_shares: list[list[float] | None] | None = None) -> list[str]:
+        """One deletion program per text: its lines under the threshold go, unless the page floor holds."""
+        features, lengths = self.feature_matrix(texts, site_shares)
+        return self.programs_of(texts, features, lengths, self.probabilities(features, lengths))
+
+    def programs_of(
+        self, texts: list[str], features: np.ndarray, lengths: list[int], probabilities: list[np.ndarray]
+    ) -> list[str]:
+        """``programs`` from the texts' feature matrix and keep probabilities."""
+        words = np.split(np.rint(np.expm1(features[:, WORDS].astype(np.float64))), np.cumsum(lengths)[:-1])
+        return [deletion_program(text, keep, self.threshold, line_words, self.page_floor)
+                for text, keep, line_words in zip(texts, probabilities, words, strict=True)]
 
     def keep_probabilities(
         self, texts: list[str], site_shares: list[list[float] | None] | None = None
@@ -60,7 +76,8 @@ class LineModel:
     def to_json(self) -> bytes:
         document = {
             "format": FORMAT, "name": self.name, "version": self.version, "threshold": self.threshold,
-            "features": list(FEATURE_NAMES), "training": self.training, "lexicon": self.lexicon.to_dict(),
+            "page_floor": self.page_floor, "features": list(FEATURE_NAMES), "training": self.training,
+            "lexicon": self.lexicon.to_dict(),
             "booster": self.booster.model_to_string(),
         }
         return json.dumps(document, sort_keys=True, indent=0).encode("utf-8")
@@ -83,7 +100,8 @@ class LineModel:
             raise ValueError(f"{path}: trained on other features than this code computes")
         return cls(
             booster=lightgbm.Booster(model_str=document["booster"]), lexicon=Lexicon.from_dict(document["lexicon"]),
-            threshold=float(document["threshold"]), name=document["name"], version=document["version"],
+            threshold=float(document["threshold"]), page_floor=float(document.get("page_floor", 0.0)),
+            name=document["name"], version=document["version"],
             training=document["training"], content_hash=hashlib.sha256(data).hexdigest(),
         )
 

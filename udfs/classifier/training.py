@@ -6,7 +6,9 @@ lexicon built on the other folds, so the trees learn how far a lexicon can be tr
 seen, as at prediction time; the model keeps the lexicon of all pages. Only lines with text train (blank lines
 follow their neighbours: model.fill_blank_lines). The threshold is picked on out-of-fold probabilities: the
 one with the best page-averaged F1 of kept words among those whose page-averaged recall is at least
-``min_recall`` (the highest-recall one if none reaches it).
+``min_recall`` (the highest-recall one if none reaches it). The page floor (program.py) is a parameter: the
+word labels of the alignment cannot score it (a page whose article the alignment could not place has no
+kept words to lose), so scripts/cv_classifier.py chose it on out-of-fold shingle scores.
 """
 from __future__ import annotations
 
@@ -47,6 +49,7 @@ class TrainingParams:
     line_weight: str = "sqrt_words"  # "lines": every line 1; "words": 1 + its \w+ words; "sqrt_words": its root
     lexicon_min_count: int = 5  # lines a word must occur on to enter the lexicon
     threshold: float | None = None  # None: picked on out-of-fold probabilities
+    page_floor: float = 0.1  # program.py; chosen by scripts/cv_classifier.py (MODEL_CARD.md)
     seed: int = 0
     num_threads: int = 1  # OpenMP threads busy-wait: one thread is fastest on a shared machine
     name: str = "lakerefine-line-gbt"
@@ -88,6 +91,25 @@ def label_pages(pages: Iterable[TrainingPage]) -> LabelledLines:
 def train_line_model(pages: Iterable[TrainingPage], params: TrainingParams | None = None) -> LineModel:
     params = params or TrainingParams()
     data = label_pages(pages)
+    probability, features = out_of_fold_probabilities(data, params)
+    threshold, scores = pick_threshold(probability, data, params.min_recall)
+    if params.threshold is not None:
+        threshold = params.threshold
+    text = data.features[:, BLANK] == 0
+    booster = _fit(features[text], data.labels[text], line_weights(data.words, params.line_weight)[text], params)
+    training = {
+        "params": asdict(params), "pages": len(data.lengths), "lines": int(data.labels.size),
+        "text_lines": int(text.sum()), "kept_line_share": round(float(data.labels[text].mean()), 4),
+        "out_of_fold": scores,
+    }
+    lexicon = page_lexicon(data, np.ones(len(data.lengths), dtype=bool), params.lexicon_min_count)
+    return LineModel(booster, lexicon, float(threshold), params.name, params.version, training,
+                     page_floor=params.page_floor)
+
+
+def out_of_fold_probabilities(data: LabelledLines, params: TrainingParams) -> tuple[np.ndarray, np.ndarray]:
+    """Every text line's keep probability from the trees of the folds without its page (blank lines: 0),
+    and the feature matrix they were computed from (word scores out of fold)."""
     if len(data.lengths) < params.folds:
         raise ValueError(f"{len(data.lengths)} pages: need at least folds={params.folds}")
     page_fold = page_folds(data.groups, params.folds)
@@ -95,23 +117,12 @@ def train_line_model(pages: Iterable[TrainingPage], params: TrainingParams | Non
     features = np.hstack([data.features, out_of_fold_word_scores(data, page_fold, params.lexicon_min_count)])
     text = data.features[:, BLANK] == 0
     weight = line_weights(data.words, params.line_weight)
-
     probability = np.zeros(data.labels.size)
     for k in range(params.folds):
         held = fold_of_line == k
         booster = _fit(features[~held & text], data.labels[~held & text], weight[~held & text], params)
         probability[held & text] = booster.predict(features[held & text], num_threads=params.num_threads)
-    threshold, scores = pick_threshold(probability, data, params.min_recall)
-    if params.threshold is not None:
-        threshold = params.threshold
-    booster = _fit(features[text], data.labels[text], weight[text], params)
-    training = {
-        "params": asdict(params), "pages": len(data.lengths), "lines": int(data.labels.size),
-        "text_lines": int(text.sum()), "kept_line_share": round(float(data.labels[text].mean()), 4),
-        "out_of_fold": scores,
-    }
-    lexicon = page_lexicon(data, np.ones(len(data.lengths), dtype=bool), params.lexicon_min_count)
-    return LineModel(booster, lexicon, float(threshold), params.name, params.version, training)
+    return probability, features
 
 
 def page_folds(groups: list[str | None], folds: int) -> np.ndarray:

@@ -72,7 +72,7 @@ def run_train_classifier(spark: SparkSession, config: TrainClassifierSettings, t
         tables={"model": str(model_file)}, output_table=str(model_file),
         counts={**counts.as_counts(), "pages_with_site": with_site},
         metrics={"model_path": str(model_file), "model_content_hash": content_hash, "pairs_run_id": pairs_run_id,
-                 "threshold": model.threshold, "seed": config.seed})
+                 "threshold": model.threshold, "page_floor": model.page_floor, "seed": config.seed})
 
 
 def shares_of(shares: list[float | None] | None) -> list[float] | None:

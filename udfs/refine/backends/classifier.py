@@ -3,7 +3,8 @@
 A document is read whole, with its lines' site shares when the job computed them
 (udfs/refine/site_shares.py). All documents of a batch are scored in one call; a line whose
 keep probability is under the model's threshold is removed (``remove_lines`` over each run of
-such lines), so the programs run through the same executor and audit as every backend's.
+such lines; a document that would keep less than the model's page floor of its words is kept
+whole), so the programs run through the same executor and audit as every backend's.
 ``model`` names the model file and its content hash (``<path>@<sha256>``): what
 ``refine_edits.model`` and the run's metrics record.
 """
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lakerefine.udfs.classifier.model import LineModel
-from lakerefine.udfs.classifier.program import deletion_program
 from lakerefine.udfs.classifier.site_keys import KEY_KINDS
 from lakerefine.udfs.program.lines import count_lines
 from lakerefine.udfs.refine.backends.base import DocumentContext, Prompt
@@ -54,9 +54,7 @@ class ClassifierBackend:
     def generate(self, prompts: list[Prompt]) -> list[str]:
         texts = [prompt.text for prompt in prompts]
         shares = [getattr(prompt, "site_shares", None) for prompt in prompts]
-        keep = self.line_model.keep_probabilities(texts, shares)
-        return [deletion_program(text, probabilities, self.line_model.threshold)
-                for text, probabilities in zip(texts, keep, strict=True)]
+        return self.line_model.programs(texts, shares)
 
 
 def resolve_model_path(model_path: str | None) -> Path:
