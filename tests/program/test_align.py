@@ -35,6 +35,48 @@ def test_alignment_keeps_order_and_matches_repeated_words_in_place():
     assert matched_words(["x", "y"], ["y", "x"]).count(True) == 1  # crossing pairs cannot both match
 
 
+def test_a_headline_repeated_in_the_page_title_is_matched_where_the_article_is():
+    raw = ("Storm closes coastal roads - Example News\nHome | World | Sport\nStorm closes coastal roads\n"
+           "By A. Writer\nHeavy rain closed several roads on Monday, officials said.\n")
+    expert = "Storm closes coastal roads\nHeavy rain closed several roads on Monday, officials said.\n"
+    assert kept_lines(raw, expert) == [False, False, True, False, True]
+
+
+def test_a_line_repeated_just_after_the_content_is_not_taken_for_it():
+    raw = "Rates rose again.\nPowered by SmartAsset.com\nDisclosures SmartAsset.com\nMore from us\n"
+    assert kept_lines(raw, "Rates rose again.\nPowered by SmartAsset.com\n") == [True, True, False, False]
+
+
+def test_text_repeated_inside_the_content_keeps_its_order():
+    a_para, b_para = "tempor incididunt ut labore", "duis aute irure dolor"
+    raw = (f"Lorem sit amet {a_para}\nut enim minim\nIframe fallback test\n{b_para}\nFoo\n"
+           f"{a_para} ut enim minim\n{b_para}\n")
+    expert = f"Lorem sit amet {a_para}\nut enim minim\n{b_para}\n{a_para} ut enim minim\n{b_para}\n"
+    assert kept_lines(raw, expert) == [True, True, False, True, False, True, True]
+
+
+@needs_webpages
+def test_labels_agree_with_verbatim_line_labels_on_real_pages():
+    """Where every gold line is a raw line, labels.py's line matching is the truth: the word alignment
+    (which must also work on re-wrapped gold) agrees with it on all but a few lines. On these 40 pages
+    (deterministic): 9 of 2,299 lines disagree; 20 with the alignment that matched ties from the gap's start
+    (news headlines given to the page title)."""
+    from lakerefine.udfs.quality.labels import label_lines, raw_lines
+
+    disagreeing = total = 0
+    for page in pages_of("page-signal", 40, every=4):
+        truth = label_lines(page["raw"], page["gold"])
+        if truth is None:
+            continue
+        labels = kept_lines(page["raw"], page["gold"])
+        for (start, end, text), kept in zip(raw_lines(page["raw"]), labels, strict=True):
+            if text.strip():
+                boilerplate = any(a <= start and end <= b for a, b in truth.boilerplate)
+                disagreeing += boilerplate == kept
+                total += 1
+    assert total > 2000 and disagreeing <= 0.006 * total, (disagreeing, total)
+
+
 @needs_webpages
 def test_rewrapped_or_whitespace_normalised_expert_gives_the_same_labels_on_real_pages():
     for page_set in ("readability", "cleaneval-dev", "page-signal", "CleanPortalEval"):

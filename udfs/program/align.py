@@ -4,7 +4,8 @@ The expert text may be re-wrapped and whitespace-normalised (CLEANEVAL gold is),
 are never compared as lines: both texts become lists of ``\\w+`` words (casefolded), the
 words are aligned patience-style (words unique in both sides of a gap anchor it, the longest
 increasing run of anchors is kept, and the gaps between anchors are aligned the same way;
-a gap without unique words is matched from its ends), and a raw line (numbered as in
+a gap without unique words is matched from its ends or by its longest common runs of words,
+whichever matches more; see ``_match_gap``), and a raw line (numbered as in
 lines.py) is kept when most of its words are matched. A line without words (blank, or only
 punctuation) is kept when the closest lines with words on both sides are kept.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from difflib import SequenceMatcher
 
 from .lines import split_lines
 
@@ -42,27 +44,63 @@ def kept_chars(raw: str, expert: str) -> int:
 def matched_words(a: list[str], b: list[str]) -> list[bool]:
     """For each word of ``a``: is it matched to a word of ``b`` by the alignment?"""
     matched = [False] * len(a)
-    stack = [(0, len(a), 0, len(b))]
+    stack = [(0, len(a), 0, len(b), False, False)]  # a gap, and whether an anchor comes before / after it
     while stack:
-        a_lo, a_hi, b_lo, b_hi = stack.pop()
-        while a_lo < a_hi and b_lo < b_hi and a[a_lo] == b[b_lo]:
-            matched[a_lo] = True
-            a_lo, b_lo = a_lo + 1, b_lo + 1
-        while a_lo < a_hi and b_lo < b_hi and a[a_hi - 1] == b[b_hi - 1]:
-            matched[a_hi - 1] = True
-            a_hi, b_hi = a_hi - 1, b_hi - 1
+        a_lo, a_hi, b_lo, b_hi, anchor_before, anchor_after = stack.pop()
         if a_lo == a_hi or b_lo == b_hi:
             continue
         anchors = _unique_anchors(a, a_lo, a_hi, b, b_lo, b_hi)
         if not anchors:
+            _match_gap(a, a_lo, a_hi, b, b_lo, b_hi, matched, prefer_late=anchor_after and not anchor_before)
             continue
-        previous_a, previous_b = a_lo, b_lo
+        previous_a, previous_b, before = a_lo, b_lo, anchor_before
         for i, j in anchors:
             matched[i] = True
-            stack.append((previous_a, i, previous_b, j))
-            previous_a, previous_b = i + 1, j + 1
-        stack.append((previous_a, a_hi, previous_b, b_hi))
+            stack.append((previous_a, i, previous_b, j, before, True))
+            previous_a, previous_b, before = i + 1, j + 1, True
+        stack.append((previous_a, a_hi, previous_b, b_hi, True, anchor_after))
     return matched
+
+
+def _match_gap(a: list[str], a_lo: int, a_hi: int, b: list[str], b_lo: int, b_hi: int, matched: list[bool],
+               prefer_late: bool) -> None:
+    """A gap without unique words, aligned two ways, keeping the one that matches more words: (1) equal words
+    matched from the gap's ends, then the longest common runs of what is left; (2) the longest common runs of
+    the whole gap. Runs go to the earliest place, or to the latest for a gap that only an anchor after it
+    bounds (``prefer_late``), and (2) wins ties: a heading repeated before the article (the page title) is
+    matched where the article is, while text repeated inside the content keeps its order."""
+    from_ends = _ends_then_runs(a, a_lo, a_hi, b, b_lo, b_hi, prefer_late)
+    runs = _runs(a, a_lo, a_hi, b, b_lo, b_hi, prefer_late)
+    for index in from_ends if len(from_ends) > len(runs) else runs:
+        matched[index] = True
+
+
+def _ends_then_runs(a: list[str], a_lo: int, a_hi: int, b: list[str], b_lo: int, b_hi: int,
+                    prefer_late: bool) -> list[int]:
+    found = []
+    for from_end in ((True, False) if prefer_late else (False, True)):
+        while a_lo < a_hi and b_lo < b_hi and a[a_hi - 1 if from_end else a_lo] == b[b_hi - 1 if from_end else b_lo]:
+            if from_end:
+                a_hi, b_hi = a_hi - 1, b_hi - 1
+                found.append(a_hi)
+            else:
+                found.append(a_lo)
+                a_lo, b_lo = a_lo + 1, b_lo + 1
+    return found + _runs(a, a_lo, a_hi, b, b_lo, b_hi, prefer_late)
+
+
+def _runs(a: list[str], a_lo: int, a_hi: int, b: list[str], b_lo: int, b_hi: int, prefer_late: bool) -> list[int]:
+    """Positions in ``a`` of difflib's matching blocks of the gap: runs of two words or more, or the one word
+    of a one-word ``b``."""
+    if a_lo >= a_hi or b_lo >= b_hi:
+        return []
+    a_part, b_part = a[a_lo:a_hi], b[b_lo:b_hi]
+    if prefer_late:
+        a_part, b_part = a_part[::-1], b_part[::-1]
+    shortest = min(2, len(b_part))
+    blocks = SequenceMatcher(None, a_part, b_part, autojunk=False).get_matching_blocks()
+    return [a_hi - 1 - k if prefer_late else a_lo + k
+            for block in blocks if block.size >= shortest for k in range(block.a, block.a + block.size)]
 
 
 def _unique_anchors(
