@@ -83,3 +83,22 @@ def test_query_command_rejects_bad_input_with_exit_code_2(cli):
     assert cli("query", "no_such_query")[0] == 2
     code, out = cli("query", "--list")
     assert code == 0 and all(name in out for name in query_names())
+
+
+def test_the_newest_run_comes_from_the_commit_log_else_from_the_rows(spark, lake):
+    from datetime import datetime
+
+    from lakerefine.udfs.query.views import newest_run
+
+    def rows(run_id: str, hour: int):
+        return spark.createDataFrame([(run_id, datetime(2026, 1, 1, hour))], "run_id string, refined_at timestamp")
+
+    named, unnamed = lake.table("named_edits"), lake.table("unnamed_edits")
+    named.write(rows("r-1", 9), "append", metadata={"run_id": "r-1"})
+    named.write(rows("r-2", 8), "append", metadata={"run_id": "r-2"})   # newest commit, older rows
+    named.compact(spark)                                                 # a commit that names no run
+    assert named.newest_commit_run_id(spark) == newest_run(spark, named) == "r-2"
+    assert named.commit_version_of(spark, "r-1") == 0
+
+    unnamed.write(rows("u-1", 9).union(rows("u-2", 8)), "append")
+    assert unnamed.newest_commit_run_id(spark) is None and newest_run(spark, unnamed) == "u-1"

@@ -163,20 +163,27 @@ class TableRef:
         return (int(metrics[0]), int(metrics[1])) if metrics else (0, 0)
 
     def commit_version_of(self, spark: SparkSession, run_id: str) -> int | None:
-        """The newest version whose commit metadata names ``run_id``.
+        """The newest version whose commit metadata names ``run_id``."""
+        return next((version for version, named in self._run_commits(spark) if named == run_id), None)
 
-        History is read newest first in growing windows, so finding a recent commit
-        reads a few commit files, not the table's whole history."""
+    def newest_commit_run_id(self, spark: SparkSession) -> str | None:
+        """The run named by the newest commit that names one (None: no such commit)."""
+        return next((named for _, named in self._run_commits(spark) if named is not None), None)
+
+    def _run_commits(self, spark: SparkSession) -> Iterator[tuple[int, str | None]]:
+        """(version, run id in its commit metadata or None), newest first. History is read in growing
+        windows, so finding a recent commit reads a few commit files, not the table's whole history."""
         if not self.exists(spark):
-            return None
-        table, window = self.delta(spark), HISTORY_WINDOW
+            return
+        table, window, seen = self.delta(spark), HISTORY_WINDOW, set()
         while True:
             rows = table.history(window).select("version", "userMetadata").collect()
             for row in sorted(rows, key=lambda r: r.version, reverse=True):
-                if _metadata_run_id(row.userMetadata) == run_id:
-                    return row.version
+                if row.version not in seen:
+                    seen.add(row.version)
+                    yield row.version, _metadata_run_id(row.userMetadata)
             if len(rows) < window:
-                return None
+                return
             window *= 8
 
 

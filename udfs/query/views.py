@@ -33,6 +33,11 @@ class QueryTables:
 
 
 def newest_run(spark: SparkSession, edits: TableRef) -> str | None:
+    """The run of the audit's newest commit that names one (a few commit files, however many runs the table
+    holds); for a table whose commits name no run, the run of its newest row (a scan of every file)."""
+    named = edits.newest_commit_run_id(spark)
+    if named is not None:
+        return named
     row = edits.read(spark).agg(F.max_by("run_id", "refined_at").alias("run_id")).first()
     return row.run_id if row else None
 
