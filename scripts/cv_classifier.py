@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lakerefine.udfs.classifier.features import WORDS
+from lakerefine.udfs.classifier.features import BLANK
 from lakerefine.udfs.classifier.model import fill_blank_lines
 from lakerefine.udfs.classifier.program import deletion_program
 from lakerefine.udfs.classifier.training import TrainingPage, TrainingParams, label_pages, out_of_fold_probabilities
@@ -47,9 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     data = label_pages(TrainingPage(p["raw"], p["gold"], shares.get(p["id"]), p["host"]) for p in train)
     probability, _ = out_of_fold_probabilities(data, TrainingParams())
     cuts = np.cumsum(data.lengths)[:-1]
-    blank = np.split(data.words == 0, cuts)
+    blank = np.split(data.features[:, BLANK] != 0, cuts)
     keep = [fill_blank_lines(p, b) for p, b in zip(np.split(probability, cuts), blank, strict=True)]
-    words = np.split(np.rint(np.expm1(data.features[:, WORDS].astype(np.float64))), cuts)
+    words = np.split(data.words, cuts)
     results = []
     for threshold in args.thresholds:
         for floor in args.floors:

@@ -55,6 +55,11 @@ BLANK = LINE_FEATURES.index("is_blank")
 WORDS = LINE_FEATURES.index("words")
 
 
+def line_words(features: np.ndarray) -> np.ndarray:
+    """The \\w+ words of each row's line, from the feature matrix (which holds their log1p)."""
+    return np.rint(np.expm1(features[:, WORDS].astype(np.float64)))
+
+
 def _ascii_flags() -> np.ndarray:
     return np.array([_flags_of(chr(code)) for code in range(128)], dtype=np.uint8)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import lightgbm
 import numpy as np
 
-from .features import BLANK, FEATURE_NAMES, WORDS, batch_features
+from .features import BLANK, FEATURE_NAMES, batch_features, line_words
 from .lexicon import Lexicon
 from .program import deletion_program
 
@@ -44,7 +44,7 @@ class LineModel:
         self, texts: list[str], features: np.ndarray, lengths: list[int], probabilities: list[np.ndarray]
     ) -> list[str]:
         """``programs`` from the texts' feature matrix and keep probabilities."""
-        words = np.split(np.rint(np.expm1(features[:, WORDS].astype(np.float64))), np.cumsum(lengths)[:-1])
+        words = np.split(line_words(features), np.cumsum(lengths)[:-1])
         return [deletion_program(text, keep, self.threshold, line_words, self.page_floor)
                 for text, keep, line_words in zip(texts, probabilities, words, strict=True)]
 

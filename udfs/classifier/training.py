@@ -21,7 +21,7 @@ import numpy as np
 
 from lakerefine.udfs.program.align import kept_lines
 
-from .features import BLANK, FEATURE_NAMES, WORDS, base_features, parse, text_word_hashes, word_score_columns
+from .features import BLANK, FEATURE_NAMES, base_features, line_words, parse, text_word_hashes, word_score_columns
 from .lexicon import build_lexicon
 from .model import LineModel
 
@@ -84,7 +84,7 @@ def label_pages(pages: Iterable[TrainingPage]) -> LabelledLines:
     if not any(lengths):
         raise ValueError("no training lines: every page is empty")
     features = np.vstack(matrices)
-    words = np.rint(np.expm1(features[:, WORDS].astype(np.float64)))
+    words = line_words(features)
     return LabelledLines(features, np.concatenate(labels), words, lengths, groups, hashes, word_lines)
 
 
