@@ -8,14 +8,17 @@ The train pages of train_classifier_model.py (held-out pages are never read), th
 probabilities of training.out_of_fold_probabilities (4 folds grouped by site: each page is scored by trees and
 a lexicon that never saw its site), and each (threshold, floor) executed as the refine job would
 (LineModel.programs' deletion programs) and scored with the benchmark's 4-gram shingles against the gold.
+Scores per set: shingle F1 (recall) and, where the page has line labels (labels.label_lines), the character-level
+precision of the deletions (the documentation pages' target). ``--param name=value`` overrides a TrainingParams
+field (e.g. ``--param trees=160 --param learning_rate=0.05``) to compare the training procedure's settings.
 Writes a table and, with --out, JSON.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +28,8 @@ from lakerefine.udfs.classifier.model import fill_blank_lines
 from lakerefine.udfs.classifier.program import deletion_program
 from lakerefine.udfs.classifier.training import TrainingPage, TrainingParams, label_pages, out_of_fold_probabilities
 from lakerefine.udfs.program.executor import execute
-from lakerefine.udfs.quality.shingles import ShingleScore, score_page
+from lakerefine.udfs.quality.labels import label_lines
+from lakerefine.udfs.quality.scoring import ALL, LabelledPage, SetScore, score_outputs
 from lakerefine.udfs.quality.splits import TRAIN
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -38,14 +42,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docpages", type=Path)
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.4])
     parser.add_argument("--floors", type=float, nargs="+", default=[0.0, 0.05, 0.1, 0.15, 0.2])
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a TrainingParams field (repeatable)")
     parser.add_argument("--out", type=Path, help="write the scores here (JSON)")
     args = parser.parse_args(argv)
+    params = training_params(args.param)
 
     pages = load_pages(args.webpages, args.docpages)
     shares = host_shares(pages)
     train = [page for page in pages if page["split"] == TRAIN]
     data = label_pages(TrainingPage(p["raw"], p["gold"], shares.get(p["id"]), p["host"]) for p in train)
-    probability, _ = out_of_fold_probabilities(data, TrainingParams())
+    probability, _ = out_of_fold_probabilities(data, params)
+    labelled = [LabelledPage(p["id"], p["set"], p["raw"], p["gold"]) for p in train]
+    labels = [label_lines(p["raw"], p["gold"]) for p in train]
     cuts = np.cumsum(data.lengths)[:-1]
     blank = np.split(data.features[:, BLANK] != 0, cuts)
     keep = [fill_blank_lines(p, b) for p, b in zip(np.split(probability, cuts), blank, strict=True)]
@@ -53,28 +62,44 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for threshold in args.thresholds:
         for floor in args.floors:
-            scores = score(train, keep, words, threshold, floor)
+            scores = score(labelled, labels, keep, words, threshold, floor)
             results.append({"threshold": threshold, "page_floor": floor, "sets": scores})
             print(row(threshold, floor, scores), flush=True)
     if args.out:
-        args.out.write_text(json.dumps({"train_pages": len(train), "results": results}, indent=1))
+        args.out.write_text(json.dumps({"train_pages": len(train), "params": dataclasses.asdict(params),
+                                        "results": results}, indent=1))
     return 0
 
 
-def score(pages: list[dict], keep: list[np.ndarray], words: list[np.ndarray], threshold: float,
-          floor: float) -> dict[str, dict]:
-    by_set: dict[str, ShingleScore] = defaultdict(ShingleScore)
-    for page, page_keep, line_words in zip(pages, keep, words, strict=True):
-        refined = execute(page["raw"], deletion_program(page["raw"], page_keep, threshold, line_words, floor)).text
-        scored = score_page(refined, page["gold"])
-        by_set[page["set"]].add_page(scored)
-        by_set["all"].add_page(scored)
-    return {name: by_set[name].as_dict() for name in sorted(by_set)}
+def training_params(overrides: list[str]) -> TrainingParams:
+    """TrainingParams with ``name=value`` overrides, each value parsed as its field's type."""
+    fields = {field.name: field for field in dataclasses.fields(TrainingParams)}
+    defaults, changes = TrainingParams(), {}
+    for override in overrides:
+        name, _, value = override.partition("=")
+        if name not in fields:
+            raise SystemExit(f"--param {override!r}: TrainingParams has no field {name!r} ({', '.join(fields)})")
+        default = getattr(defaults, name)
+        changes[name] = type(default)(value) if default is not None else float(value)
+    return dataclasses.replace(defaults, **changes)
+
+
+def score(pages: list[LabelledPage], labels: list, keep: list[np.ndarray], words: list[np.ndarray],
+          threshold: float, floor: float) -> dict[str, dict]:
+    executions = [execute(page.raw, deletion_program(page.raw, page_keep, threshold, line_words, floor))
+                  for page, page_keep, line_words in zip(pages, keep, words, strict=True)]
+    scores: dict[str, SetScore] = score_outputs(pages, [e.text for e in executions], [e.spans for e in executions],
+                                                labels)
+    return {name: scores[name].as_dict(True) for name in sorted(scores, key=lambda n: (n == ALL, n))}
 
 
 def row(threshold: float, floor: float, scores: dict[str, dict]) -> str:
-    cells = " ".join(f"{name} {s['f1']:.3f} (R {s['recall']:.3f})" for name, s in scores.items())
-    return f"threshold {threshold} floor {floor}: {cells}"
+    cells = []
+    for name, result in scores.items():
+        shingles, deletions = result["shingles"], result["deletions"]
+        deletion = f" del P {deletions['precision']:.3f}" if deletions["documents"] else ""
+        cells.append(f"{name} {shingles['f1']:.3f} (R {shingles['recall']:.3f}){deletion}")
+    return f"threshold {threshold} floor {floor}: " + "; ".join(cells)
 
 
 if __name__ == "__main__":
