@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     shares = host_shares(pages)
     train = [page for page in pages if page["split"] == TRAIN]
     data = label_pages(TrainingPage(p["raw"], p["gold"], shares.get(p["id"]), p["host"]) for p in train)
-    probability, _ = out_of_fold_probabilities(data, params)
+    probability = out_of_fold_probabilities(data, params).probability
     labelled = [LabelledPage(p["id"], p["set"], p["raw"], p["gold"]) for p in train]
     labels = [label_lines(p["raw"], p["gold"]) for p in train]
     cuts = np.cumsum(data.lengths)[:-1]

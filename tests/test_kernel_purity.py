@@ -24,7 +24,8 @@ KERNELS = [
     "lakerefine.udfs.refine.backends.replay",
     "lakerefine.udfs.expert.answers", "lakerefine.udfs.expert.pairs", "lakerefine.udfs.expert.quotas",
     "lakerefine.udfs.expert.columns", "lakerefine.udfs.expert.backends.gold", "lakerefine.udfs.expert.backends.html",
-    *(f"lakerefine.udfs.classifier.{m}" for m in ("features", "lexicon", "model", "program", "site_keys", "training")),
+    *(f"lakerefine.udfs.classifier.{m}" for m in
+      ("context", "features", "lexicon", "model", "program", "site_keys", "training")),
     "lakerefine.udfs.distill.chunk_pairs", "lakerefine.udfs.generate.chunks", "lakerefine.udfs.generate.prompts",
     "lakerefine.udfs.report.model", "lakerefine.udfs.report.figures", "lakerefine.udfs.report.render",
     "lakerefine.udfs.generate.batching", "lakerefine.udfs.platforms.emr",

@@ -5,6 +5,8 @@ import re
 import numpy as np
 import pytest
 
+from lakerefine.udfs.classifier.context import CONTEXT_FEATURE_NAMES
+from lakerefine.udfs.classifier.features import BLANK
 from lakerefine.udfs.classifier.model import LineModel
 from lakerefine.udfs.classifier.program import deletion_program
 from lakerefine.udfs.classifier.training import TrainingPage, TrainingParams, train_line_model
@@ -70,6 +72,20 @@ def test_a_model_file_without_a_page_floor_has_none(trained, tmp_path):
     del document["page_floor"]
     (tmp_path / "old.json").write_text(json.dumps(document))
     assert LineModel.load(tmp_path / "old.json").page_floor == 0.0
+
+
+def test_the_file_holds_the_context_stage_and_a_file_without_one_predicts_with_the_first_stage(trained, tmp_path):
+    model, held_out = trained
+    document = json.loads(model.to_json())
+    assert document["context_booster"] and document["context_features"] == list(CONTEXT_FEATURE_NAMES)
+    del document["context_booster"], document["context_features"]
+    (tmp_path / "one_stage.json").write_text(json.dumps(document))
+    one_stage = LineModel.load(tmp_path / "one_stage.json")
+    features, lengths = model.feature_matrix([page["raw"] for page in held_out[:5]])
+    text = features[:, BLANK] == 0
+    first = model.booster.predict(features[text])
+    np.testing.assert_allclose(np.concatenate(one_stage.probabilities(features, lengths))[text], first)
+    assert not np.allclose(np.concatenate(model.probabilities(features, lengths))[text], first)
 
 
 def test_a_model_trained_on_20_pages_beats_raw_on_held_out_pages(trained):

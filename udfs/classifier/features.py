@@ -191,8 +191,8 @@ def base_features(parsed: ParsedBatch, site_shares: list[list[float] | None] | N
     share_window = np.empty((len(OFFSETS) + 1, lines))
     window[0], share_window[0] = own, shares
     for i, offset in enumerate(OFFSETS, start=1):
-        window[i] = _shift(own, offset, parsed.line_text)
-        share_window[i] = _shift(shares[:, None], offset, parsed.line_text)[:, 0]
+        window[i] = shift_rows(own, offset, parsed.line_text)
+        share_window[i] = shift_rows(shares[:, None], offset, parsed.line_text)[:, 0]
         column = own_columns + position_columns + (i - 1) * own_columns
         out[:, column:column + own_columns] = window[i]
     with warnings.catch_warnings():
@@ -234,7 +234,7 @@ def word_score_features(parsed: ParsedBatch, lexicon: Lexicon | None) -> np.ndar
 def word_score_columns(hashes: np.ndarray, word_line: np.ndarray, line_text: np.ndarray,
                        lexicon: Lexicon) -> np.ndarray:
     scores = line_scores(lexicon.score_words(hashes), word_line, line_text.size)
-    windows = [_window_mean(scores[:, 0], radius, line_text) for radius in WORD_SCORE_WINDOWS]
+    windows = [window_mean(scores[:, 0], radius, line_text) for radius in WORD_SCORE_WINDOWS]
     return np.column_stack([scores, *windows]).astype(np.float32)
 
 
@@ -272,10 +272,10 @@ def _lower_of(code: int) -> int:
 _ASCII_LOWER = np.array([ord(chr(code).lower()) for code in range(128)], dtype=np.uint32)
 
 
-def _window_mean(column: np.ndarray, radius: int, line_text: np.ndarray) -> np.ndarray:
+def window_mean(column: np.ndarray, radius: int, line_text: np.ndarray) -> np.ndarray:
     """The mean of ``column``'s non-NaN values over lines i-radius..i+radius of line i's text (NaN if none).
     Summed in a fixed order per line, so a text's values do not depend on the texts batched with it."""
-    window = np.stack([column, *(_shift(column[:, None], o, line_text)[:, 0]
+    window = np.stack([column, *(shift_rows(column[:, None], o, line_text)[:, 0]
                                  for o in range(-radius, radius + 1) if o)])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows: NaN is the answer
@@ -351,7 +351,7 @@ def _own_features(parsed: ParsedBatch) -> tuple[np.ndarray, np.ndarray]:
     return own, position
 
 
-def _shift(matrix: np.ndarray, offset: int, line_text: np.ndarray) -> np.ndarray:
+def shift_rows(matrix: np.ndarray, offset: int, line_text: np.ndarray) -> np.ndarray:
     """Row i holds row i + offset of ``matrix`` (NaN past its text's ends)."""
     shifted = np.full(matrix.shape, np.nan)
     same = np.zeros(line_text.size, dtype=bool)

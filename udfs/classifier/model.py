@@ -1,10 +1,11 @@
-"""The line model: LightGBM trees over line features (features.py) and a lexicon of word scores (lexicon.py).
+"""The line model: LightGBM trees over line features (features.py) and a lexicon of word scores (lexicon.py),
+then, when the file has one, a context stage (context.py): trees over those probabilities around each line.
 
-Lines with text get a keep probability from one ``predict`` over a whole batch's feature matrix. A blank
+Lines with text get a keep probability from one ``predict`` per stage over a whole batch's matrix. A blank
 line has no words to keep: it takes the larger probability of the nearest lines with text above and below
-it, so it goes only when the text on both sides goes. The model is one JSON file (the booster's text dump,
-the lexicon, the threshold and page floor, name, version, training notes; a file without a page floor has
-none); ``content_hash`` is the sha256 of that file.
+it, so it goes only when the text on both sides goes. The model is one JSON file (the boosters' text dumps,
+the lexicon, the threshold and page floor, name, version, training notes; a file without a page floor or a
+context stage has none); ``content_hash`` is the sha256 of that file.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 import lightgbm
 import numpy as np
 
+from .context import CONTEXT_FEATURE_NAMES, context_features
 from .features import BLANK, FEATURE_NAMES, batch_features, line_words
 from .lexicon import Lexicon
 from .program import deletion_program
@@ -34,6 +36,7 @@ class LineModel:
     content_hash: str | None = None  # sha256 of the file this model was loaded from or saved to
     num_threads: int = 1  # LightGBM threads per predict call (Spark already runs one task per core)
     page_floor: float = 0.0  # a text keeping less than this share of its words is kept whole (program.py)
+    context_booster: lightgbm.Booster | None = None  # the context stage (context.py), None: the first stage decides
 
     def programs(self, texts: list[str], site_shares: list[list[float] | None] | None = None) -> list[str]:
         """One deletion program per text: its lines under the threshold go, unless the page floor holds."""
@@ -69,6 +72,10 @@ class LineModel:
         probability = np.zeros(features.shape[0])
         if text_lines.any():
             probability[text_lines] = self.booster.predict(features[text_lines], num_threads=self.num_threads)
+            if self.context_booster is not None:
+                context = context_features(probability, text_lines, line_words(features), np.asarray(lengths))
+                probability[text_lines] = self.context_booster.predict(context[text_lines],
+                                                                       num_threads=self.num_threads)
         cuts = np.cumsum(lengths)[:-1]
         return [fill_blank_lines(piece, ~text) for piece, text in
                 zip(np.split(probability, cuts), np.split(text_lines, cuts), strict=True)]
@@ -80,6 +87,9 @@ class LineModel:
             "lexicon": self.lexicon.to_dict(),
             "booster": self.booster.model_to_string(),
         }
+        if self.context_booster is not None:
+            document["context_features"] = list(CONTEXT_FEATURE_NAMES)
+            document["context_booster"] = self.context_booster.model_to_string()
         return json.dumps(document, sort_keys=True, indent=0).encode("utf-8")
 
     def save(self, path: str | Path) -> str:
@@ -98,9 +108,13 @@ class LineModel:
                              "retrain it with `lakerefine train-classifier`")
         if document["features"] != list(FEATURE_NAMES):
             raise ValueError(f"{path}: trained on other features than this code computes")
+        context = document.get("context_booster")
+        if context is not None and document.get("context_features") != list(CONTEXT_FEATURE_NAMES):
+            raise ValueError(f"{path}: its context stage has other features than this code computes")
         return cls(
             booster=lightgbm.Booster(model_str=document["booster"]), lexicon=Lexicon.from_dict(document["lexicon"]),
             threshold=float(document["threshold"]), page_floor=float(document.get("page_floor", 0.0)),
+            context_booster=lightgbm.Booster(model_str=context) if context is not None else None,
             name=document["name"], version=document["version"],
             training=document["training"], content_hash=hashlib.sha256(data).hexdigest(),
         )

@@ -4,9 +4,10 @@ Pages are split into ``folds`` by site (a page's ``group``; pages without one fo
 of-fold score is a score on sites the model has not seen. The word-score columns of a fold's lines come from a
 lexicon built on the other folds, so the trees learn how far a lexicon can be trusted on sites it has not
 seen, as at prediction time; the model keeps the lexicon of all pages. Only lines with text train (blank lines
-follow their neighbours: model.fill_blank_lines). The threshold is picked on out-of-fold probabilities: the
-one with the best page-averaged F1 of kept words among those whose page-averaged recall is at least
-``min_recall`` (the highest-recall one if none reaches it). The page floor (program.py) is a parameter: the
+follow their neighbours: model.fill_blank_lines). The context stage (context.py) trains on the first stage's
+out-of-fold probabilities, with the same folds. The threshold is picked on the last stage's out-of-fold
+probabilities: the one with the best page-averaged F1 of kept words among those whose page-averaged recall is
+at least ``min_recall`` (the highest-recall one if none reaches it). The page floor (program.py) is a parameter: the
 word labels of the alignment cannot score it (a page whose article the alignment could not place has no
 kept words to lose), so scripts/cv_classifier.py chose it on out-of-fold shingle scores.
 """
@@ -21,6 +22,7 @@ import numpy as np
 
 from lakerefine.udfs.program.align import kept_lines
 
+from .context import CONTEXT_FEATURE_NAMES, context_features
 from .features import BLANK, FEATURE_NAMES, base_features, line_words, parse, text_word_hashes, word_score_columns
 from .lexicon import build_lexicon
 from .model import LineModel
@@ -39,6 +41,7 @@ class TrainingPage:
 @dataclass(frozen=True)
 class TrainingParams:
     trees: int = 80
+    context_trees: int = 40  # trees of the context stage (context.py); 0: no context stage
     max_depth: int = 6
     num_leaves: int = 48
     learning_rate: float = 0.1
@@ -54,6 +57,16 @@ class TrainingParams:
     num_threads: int = 1  # OpenMP threads busy-wait: one thread is fastest on a shared machine
     name: str = "lakerefine-line-gbt"
     version: str = "2"
+
+
+@dataclass(frozen=True)
+class OutOfFold:
+    """The training procedure's out-of-fold results, one row per line of its pages (blank lines: 0)."""
+
+    features: np.ndarray  # the first stage's matrix, word scores from lexicons without the page's fold
+    first_stage: np.ndarray  # the first stage's probabilities
+    context: np.ndarray | None  # context.py's matrix of them (None without a context stage)
+    probability: np.ndarray  # the last stage's probabilities: what the threshold and page floor are picked on
 
 
 @dataclass
@@ -91,12 +104,17 @@ def label_pages(pages: Iterable[TrainingPage]) -> LabelledLines:
 def train_line_model(pages: Iterable[TrainingPage], params: TrainingParams | None = None) -> LineModel:
     params = params or TrainingParams()
     data = label_pages(pages)
-    probability, features = out_of_fold_probabilities(data, params)
-    threshold, scores = pick_threshold(probability, data, params.min_recall)
+    out_of_fold = out_of_fold_probabilities(data, params)
+    threshold, scores = pick_threshold(out_of_fold.probability, data, params.min_recall)
     if params.threshold is not None:
         threshold = params.threshold
     text = data.features[:, BLANK] == 0
-    booster = _fit(features[text], data.labels[text], line_weights(data.words, params.line_weight)[text], params)
+    weight = line_weights(data.words, params.line_weight)[text]
+    booster = _fit(out_of_fold.features[text], data.labels[text], weight, params, params.trees, FEATURE_NAMES)
+    context_booster = None
+    if out_of_fold.context is not None:
+        context_booster = _fit(out_of_fold.context[text], data.labels[text], weight, params, params.context_trees,
+                               CONTEXT_FEATURE_NAMES)
     training = {
         "params": asdict(params), "pages": len(data.lengths), "lines": int(data.labels.size),
         "text_lines": int(text.sum()), "kept_line_share": round(float(data.labels[text].mean()), 4),
@@ -104,12 +122,12 @@ def train_line_model(pages: Iterable[TrainingPage], params: TrainingParams | Non
     }
     lexicon = page_lexicon(data, np.ones(len(data.lengths), dtype=bool), params.lexicon_min_count)
     return LineModel(booster, lexicon, float(threshold), params.name, params.version, training,
-                     page_floor=params.page_floor)
+                     page_floor=params.page_floor, context_booster=context_booster)
 
 
-def out_of_fold_probabilities(data: LabelledLines, params: TrainingParams) -> tuple[np.ndarray, np.ndarray]:
-    """Every text line's keep probability from the trees of the folds without its page (blank lines: 0),
-    and the feature matrix they were computed from (word scores out of fold)."""
+def out_of_fold_probabilities(data: LabelledLines, params: TrainingParams) -> OutOfFold:
+    """Every text line's keep probability from the stages trained on the folds without its page (first stage
+    with word scores out of fold; the context stage over the first stage's out-of-fold probabilities)."""
     if len(data.lengths) < params.folds:
         raise ValueError(f"{len(data.lengths)} pages: need at least folds={params.folds}")
     page_fold = page_folds(data.groups, params.folds)
@@ -117,12 +135,20 @@ def out_of_fold_probabilities(data: LabelledLines, params: TrainingParams) -> tu
     features = np.hstack([data.features, out_of_fold_word_scores(data, page_fold, params.lexicon_min_count)])
     text = data.features[:, BLANK] == 0
     weight = line_weights(data.words, params.line_weight)
-    probability = np.zeros(data.labels.size)
-    for k in range(params.folds):
-        held = fold_of_line == k
-        booster = _fit(features[~held & text], data.labels[~held & text], weight[~held & text], params)
-        probability[held & text] = booster.predict(features[held & text], num_threads=params.num_threads)
-    return probability, features
+
+    def stage(matrix: np.ndarray, trees: int, names: tuple[str, ...]) -> np.ndarray:
+        probability = np.zeros(data.labels.size)
+        for k in range(params.folds):
+            held = fold_of_line == k
+            booster = _fit(matrix[~held & text], data.labels[~held & text], weight[~held & text], params, trees, names)
+            probability[held & text] = booster.predict(matrix[held & text], num_threads=params.num_threads)
+        return probability
+
+    first = stage(features, params.trees, FEATURE_NAMES)
+    if not params.context_trees:
+        return OutOfFold(features, first, None, first)
+    context = context_features(first, text, data.words, np.asarray(data.lengths))
+    return OutOfFold(features, first, context, stage(context, params.context_trees, CONTEXT_FEATURE_NAMES))
 
 
 def page_folds(groups: list[str | None], folds: int) -> np.ndarray:
@@ -192,12 +218,13 @@ def line_weights(words: np.ndarray, scheme: str) -> np.ndarray:
     raise ValueError(f"line_weight must be lines, words or sqrt_words, not {scheme!r}")
 
 
-def _fit(features: np.ndarray, labels: np.ndarray, weight: np.ndarray, params: TrainingParams) -> lightgbm.Booster:
+def _fit(features: np.ndarray, labels: np.ndarray, weight: np.ndarray, params: TrainingParams, trees: int,
+         names: tuple[str, ...]) -> lightgbm.Booster:
     settings = {
         "objective": "binary", "max_depth": params.max_depth, "num_leaves": params.num_leaves,
         "learning_rate": params.learning_rate, "min_data_in_leaf": params.min_data_in_leaf,
         "feature_fraction": params.feature_fraction, "seed": params.seed, "deterministic": True,
         "force_col_wise": True, "num_threads": params.num_threads, "verbosity": -1,
     }
-    dataset = lightgbm.Dataset(features, labels, weight=weight, feature_name=list(FEATURE_NAMES))
-    return lightgbm.train(settings, dataset, num_boost_round=params.trees)
+    dataset = lightgbm.Dataset(features, labels, weight=weight, feature_name=list(names))
+    return lightgbm.train(settings, dataset, num_boost_round=trees)
