@@ -110,12 +110,10 @@ def refine_in_process(pages: list[LabelledPage], backend_name: str, config: str,
 def site_contexts(pages: list[LabelledPage]) -> list:
     """What the refine job's site-share pass (udfs/refine/site_shares.py) gives each page when the
     refined pages are the input table: shares per URL host, over these pages."""
-    from urllib.parse import urlsplit
-
-    from lakerefine.udfs.classifier.site_keys import document_keys, line_keys, site_shares
+    from lakerefine.udfs.classifier.site_keys import document_keys, line_keys, site_shares, url_host
     from lakerefine.udfs.refine.backends import DocumentContext
 
-    hosts = [urlsplit(page.url).hostname if page.url else None for page in pages]
+    hosts = [url_host(page.url) for page in pages]
     key_documents: dict[str, Counter] = {}
     site_documents: Counter = Counter()
     for page, host in zip(pages, hosts, strict=True):

@@ -22,9 +22,8 @@ import json
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from lakerefine.udfs.classifier.site_keys import document_keys, line_keys, site_shares
+from lakerefine.udfs.classifier.site_keys import document_keys, line_keys, site_shares, url_host
 from lakerefine.udfs.classifier.training import TrainingPage, TrainingParams, train_line_model
 from lakerefine.udfs.program.align import kept_lines
 from lakerefine.udfs.program.executor import delete_spans, execute
@@ -83,7 +82,7 @@ def load_pages(webpages: Path, docpages: Path | None) -> list[dict]:
                 page = json.loads(line)
                 page.pop("html", None)
                 page["split"] = page.get("split") or split_of(page["id"])
-                page["host"] = urlsplit(page["url"]).hostname if page.get("url") else None
+                page["host"] = url_host(page.get("url"))
                 pages.append(page)
     return pages
 

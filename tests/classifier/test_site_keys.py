@@ -7,6 +7,7 @@ from lakerefine.udfs.classifier.site_keys import (
     document_keys,
     line_keys,
     site_shares,
+    url_host,
 )
 from lakerefine.udfs.program.lines import split_lines
 
@@ -47,3 +48,11 @@ def test_shares_are_the_fraction_of_site_documents_with_the_key():
 
 def test_small_sites_have_no_shares():
     assert site_shares(["home"], {"home": 1}, MIN_SITE_DOCUMENTS - 1) is None
+
+
+def test_a_url_host_is_lower_cased_without_port_or_user_and_none_where_there_is_none():
+    assert url_host("https://User:pw@WWW.Example.COM:8080/a?b#c") == "www.example.com"
+    assert url_host("http://my_blog.libsigc++.example.org/x") == "my_blog.libsigc++.example.org"  # java.net.URI: null
+    assert url_host("http://[::1]:80/") == "::1"
+    for no_host in [None, "", "not a url", "/relative/path", "mailto:someone@example.com", "http://[::1/"]:
+        assert url_host(no_host) is None, no_host

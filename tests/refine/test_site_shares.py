@@ -18,11 +18,13 @@ PROSE = ["The council voted on the new budget.", "Critics said the plan was rush
 
 
 def small_table(seed: int = 0) -> list[tuple[str, str | None, str | None, str | None]]:
-    """(doc_id, text, url, domain): three sites of different sizes (one too small for shares),
-    pages without a URL, a URL without a host, blank lines, a null and an empty text."""
+    """(doc_id, text, url, domain): four sites of different sizes (one too small for shares; one whose host
+    java.net.URI refuses: "_" and "+"), pages without a URL, a URL without a host, blank lines, a null and an
+    empty text."""
     rng = random.Random(seed)
     rows = []
-    hosts = {"news.example.org": 5, "WWW.Blog.example.com": 3, "tiny.example.net": MIN_SITE_DOCUMENTS - 1}
+    hosts = {"news.example.org": 5, "WWW.Blog.example.com": 3, "tiny.example.net": MIN_SITE_DOCUMENTS - 1,
+             "my_blog.libsigc++.example.org": 3}
     for host, pages in hosts.items():
         for k in range(pages):
             lines = rng.sample(MENU, rng.randint(0, len(MENU))) + rng.sample(PROSE, 2) + ["", "  "]

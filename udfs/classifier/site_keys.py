@@ -6,13 +6,15 @@ keys: the whole normalised line, its first ``EDGE_WORDS`` words and its last ``E
 The edge keys catch templated furniture whose middle varies from page to page ("Next: X, Previous:
 Y, Up: Z [ Contents ][ Index ]", "<title> - Site 3.2 documentation"); a line of fewer than
 ``MIN_EDGE_WORDS`` words has no edge keys (its whole key says it all) and a blank line has no key
-at all. The Spark pass calls ``line_keys`` inside a pandas UDF and the training script calls it in
-plain Python, so both count the same keys by construction.
+at all. A document's site is the host of its URL (``url_host``). The Spark pass calls ``line_keys`` and
+``url_host`` inside pandas UDFs and the training script calls them in plain Python, so both count the same
+keys of the same sites by construction.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from lakerefine.udfs.program.lines import split_lines
 
@@ -24,6 +26,17 @@ MIN_SITE_DOCUMENTS = 3
 KEY_KINDS = ("line", "first_words", "last_words")
 EDGE_WORDS = 2
 MIN_EDGE_WORDS = 4
+
+
+def url_host(url: str | None) -> str | None:
+    """A URL's host, lower-cased, as ``urllib.parse`` reads it; None without one or for a string it cannot
+    parse. Hosts that java.net.URI (Spark's parse_url) does not return, with "_" or "+" in them, are hosts."""
+    if not url:
+        return None
+    try:
+        return urlsplit(url).hostname or None
+    except ValueError:  # an unbalanced "[" in the authority
+        return None
 
 
 def line_keys(text: str) -> list[str | None]:

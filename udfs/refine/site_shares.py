@@ -31,15 +31,15 @@ SHARES_TYPE = ArrayType(DoubleType(), True)
 
 
 def site_of(frame: DataFrame, settings: SiteSettings) -> Column:
-    """A document's site: ``site_column`` when set (it must exist), else the lower-cased host of
-    ``url_column`` (null when the table has no such column or the URL has no host)."""
+    """A document's site: ``site_column`` when set (it must exist), else the host of ``url_column``
+    (``site_keys.url_host``: null when the table has no such column or the URL has no host)."""
     if settings.site_column:
         if settings.site_column not in frame.columns:
             raise ValueError(f"site_column {settings.site_column!r} is not a column of the table "
                              f"(columns: {sorted(frame.columns)})")
         site = F.col(settings.site_column).cast("string")
     elif settings.url_column in frame.columns:
-        site = F.lower(F.try_parse_url(F.col(settings.url_column).cast("string"), F.lit("HOST")))
+        site = _url_host(F.col(settings.url_column).cast("string"))
     else:
         return F.lit(None).cast("string")
     return F.when(F.length(site) > 0, site)
@@ -77,6 +77,13 @@ def _shares_per_document(keyed: DataFrame) -> DataFrame:
 def _materialized(frame: DataFrame) -> DataFrame:
     frame.count()
     return frame
+
+
+@F.pandas_udf(StringType())
+def _url_host(urls: pd.Series) -> pd.Series:
+    from lakerefine.udfs.classifier.site_keys import url_host
+
+    return urls.map(lambda url: url_host(url) if isinstance(url, str) else None)
 
 
 @F.pandas_udf(ArrayType(StringType(), True))
