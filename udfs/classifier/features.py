@@ -234,7 +234,7 @@ def word_score_features(parsed: ParsedBatch, lexicon: Lexicon | None) -> np.ndar
 def word_score_columns(hashes: np.ndarray, word_line: np.ndarray, line_text: np.ndarray,
                        lexicon: Lexicon) -> np.ndarray:
     scores = line_scores(lexicon.score_words(hashes), word_line, line_text.size)
-    windows = [window_mean(scores[:, 0], radius, line_text) for radius in WORD_SCORE_WINDOWS]
+    windows = [_window_mean(scores[:, 0], radius, line_text) for radius in WORD_SCORE_WINDOWS]
     return np.column_stack([scores, *windows]).astype(np.float32)
 
 
@@ -272,7 +272,7 @@ def _lower_of(code: int) -> int:
 _ASCII_LOWER = np.array([ord(chr(code).lower()) for code in range(128)], dtype=np.uint32)
 
 
-def window_mean(column: np.ndarray, radius: int, line_text: np.ndarray) -> np.ndarray:
+def _window_mean(column: np.ndarray, radius: int, line_text: np.ndarray) -> np.ndarray:
     """The mean of ``column``'s non-NaN values over lines i-radius..i+radius of line i's text (NaN if none).
     Summed in a fixed order per line, so a text's values do not depend on the texts batched with it."""
     window = np.stack([column, *(shift_rows(column[:, None], o, line_text)[:, 0]

@@ -64,8 +64,7 @@ class OutOfFold:
     """The training procedure's out-of-fold results, one row per line of its pages (blank lines: 0)."""
 
     features: np.ndarray  # the first stage's matrix, word scores from lexicons without the page's fold
-    first_stage: np.ndarray  # the first stage's probabilities
-    context: np.ndarray | None  # context.py's matrix of them (None without a context stage)
+    context: np.ndarray | None  # context.py's matrix of the first stage's probabilities (None: no context stage)
     probability: np.ndarray  # the last stage's probabilities: what the threshold and page floor are picked on
 
 
@@ -146,9 +145,9 @@ def out_of_fold_probabilities(data: LabelledLines, params: TrainingParams) -> Ou
 
     first = stage(features, params.trees, FEATURE_NAMES)
     if not params.context_trees:
-        return OutOfFold(features, first, None, first)
+        return OutOfFold(features, None, first)
     context = context_features(first, text, data.words, np.asarray(data.lengths))
-    return OutOfFold(features, first, context, stage(context, params.context_trees, CONTEXT_FEATURE_NAMES))
+    return OutOfFold(features, context, stage(context, params.context_trees, CONTEXT_FEATURE_NAMES))
 
 
 def page_folds(groups: list[str | None], folds: int) -> np.ndarray:
