@@ -92,12 +92,13 @@ def refine_in_process(pages: list[LabelledPage], backend_name: str, config: str,
     from lakerefine.udfs.program.executor import delete_spans
     from lakerefine.udfs.refine.backends import create_backend
     from lakerefine.udfs.refine.documents import Document, DocumentLimits, refine_documents
+    from lakerefine.udfs.refine.run import uses_site_shares
 
     settings = load_settings(config, [*overrides, f"refine.backend={backend_name}"])
     backend = create_backend(settings.refine)
     limits = DocumentLimits.of(settings.refine)
     batch = settings.spark.arrow_max_records_per_batch
-    contexts = site_contexts(pages) if backend_name == "classifier" else [None] * len(pages)
+    contexts = site_contexts(pages) if uses_site_shares(settings.refine) else [None] * len(pages)
     documents = [Document(page.page_id, page.raw, None, context) for page, context in zip(pages, contexts, strict=True)]
     outcomes, started = [], time.perf_counter()
     for i in range(0, len(documents), batch):
