@@ -18,9 +18,11 @@ memory comparison).
   drifts; the overhead is the median of the rounds' ratios ("warm": what every
   later run of a Spark application costs);
 - the classifier backend's site-share pass (one extra Spark pass, udfs/refine/site_shares.py):
-  the sample has no URLs, so its ``source`` column is the site (``refine.classifier.site_column``;
-  the pass costs the same whatever the grouping: it keys, explodes, counts and joins back every
-  line). Each round also runs the command on the big corpus with
+  the sample has no URLs, so by default its ``source`` column is the site
+  (``refine.classifier.site_column``); with ``--urls`` every document gets a URL
+  (``https://<source>.example.org/<id>``) and the site is its host, as the job finds it by default
+  (``site_keys.url_host`` in a pandas UDF: one more Arrow round trip of the URLs). Each round also runs
+  the command on the big corpus with
   ``refine.classifier.site_shares=false``; the pass's extra cost is the median of the rounds'
   ratios (with / without - 1), and the job's overhead over the loop is given both ways (the loop
   refines without shares: it has no table to count them in);
@@ -50,14 +52,18 @@ RESULTS = REPO / "bench" / "results" / "refine_job.json"
 CORES = 2
 
 
-def write_corpus(path: Path, megabytes: float) -> dict:
-    """The sample corpus replicated (ids suffixed #k) until its text reaches ``megabytes``."""
+def write_corpus(path: Path, megabytes: float, urls: bool = False) -> dict:
+    """The sample corpus replicated (ids suffixed #k) until its text reaches ``megabytes``; with ``urls``
+    each document's URL is on a host per source."""
     rows = [json.loads(line) for line in gzip.open(SAMPLE, "rt", encoding="utf-8")]
     target, chars, docs, copy = megabytes * 1_000_000, 0, 0, 0
     with path.open("w", encoding="utf-8") as out:
         while chars < target:
             for row in rows:
-                out.write(json.dumps({**row, "id": f"{row['id']}#{copy}"}, ensure_ascii=False) + "\n")
+                copied = {**row, "id": f"{row['id']}#{copy}"}
+                if urls:
+                    copied["url"] = f"https://{row['source']}.example.org/{copied['id']}"
+                out.write(json.dumps(copied, ensure_ascii=False) + "\n")
                 chars += len(row["text"])
                 docs += 1
             copy += 1
@@ -223,6 +229,8 @@ def main() -> int:
     parser.add_argument("--backend", default="classifier")
     parser.add_argument("--site-column", default="source",
                         help="the corpus column the classifier's site shares group by (the sample has no URLs)")
+    parser.add_argument("--urls", action="store_true",
+                        help="give every document a URL and group the site shares by its host (the job's default)")
     parser.add_argument("--repeats", type=int, default=5, help="timed runs of each kind (medians are reported)")
     parser.add_argument("--child", choices=["speed", "memory"], help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, action="append", help=argparse.SUPPRESS)
@@ -233,17 +241,19 @@ def main() -> int:
 
     big_mb = args.mb or (4.0 if args.quick else 20.0)
     sizes = {"small": big_mb / 4, "big": big_mb}
-    extra = ["--backend", args.backend, "--site-column", args.site_column, "--repeats", str(args.repeats)]
+    site = "" if args.urls else args.site_column   # "": site_column stays null, the host of url is the site
+    extra = ["--backend", args.backend, "--site-column", site, "--repeats", str(args.repeats)]
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-refine-") as tmp:
         root = Path(tmp)
         _write_warmup(root / "warmup.jsonl")
-        corpora = {name: write_corpus(root / f"{name}.jsonl", mb) for name, mb in sizes.items()}
+        corpora = {name: write_corpus(root / f"{name}.jsonl", mb, args.urls) for name, mb in sizes.items()}
         files = [root / f"{name}.jsonl" for name in sizes]
         speed = run_child("speed", files, root / "speed", extra)
         memory = {name: run_child("memory", [path], root / f"memory_{name}", [*extra[:4], "--repeats", "1"])[name][0]
                   for name, path in zip(sizes, files, strict=True)}
     result = summarize(args.backend, corpora, speed, memory, [load_before, os.getloadavg()[0]])
+    result["site"] = "url host" if args.urls else f"column {args.site_column}"
     _print_table(result)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2))
@@ -254,8 +264,9 @@ def main() -> int:
 def run_as_child(args: argparse.Namespace) -> int:
     master = f"local[{CORES}]" if args.child == "speed" else f"local-cluster[1,{CORES},2048]"
     overrides = [f"tables.base_path={args.work / 'lake'}", f"spark.warehouse_dir={args.work / 'wh'}",
-                 f"spark.master={master}", f"refine.backend={args.backend}",
-                 f"refine.classifier.site_column={args.site_column}"]
+                 f"spark.master={master}", f"refine.backend={args.backend}"]
+    if args.site_column:
+        overrides.append(f"refine.classifier.site_column={args.site_column}")
     result = child_spark(args.corpus, overrides, args.work.parent / "warmup.jsonl", args.repeats,
                          loop=args.child == "speed")
     print(json.dumps(result))
@@ -289,7 +300,7 @@ def summarize(backend: str, corpora: dict, speed: dict, memory: dict, load: list
         "spark_marginal_overhead": round(marginal_s_per_mb * mb["big"] / loop_s - 1, 3),
         "loop_mb_per_s_per_core": round(mb["big"] / loop_s, 3),
         "spark_mb_per_s_per_core": round(mb["big"] / warm_big / CORES, 3),
-        **_site_share_cost(speed, big, loop),
+        **_site_share_cost(speed, big, loop, mb),
         "spark_stages_s": _median_stages(speed["big"]), "spark_first_run_stages_s": speed["first"]["stages_s"],
         "loop_statuses": speed["statuses"],
         "memory_runs": {name: {"seconds": round(run["seconds"], 2),
@@ -299,13 +310,18 @@ def summarize(backend: str, corpora: dict, speed: dict, memory: dict, load: list
     }
 
 
-def _site_share_cost(speed: dict, with_shares: list[float], loop: list[float]) -> dict:
+def _site_share_cost(speed: dict, with_shares: list[float], loop: list[float], mb: dict[str, float]) -> dict:
     """The site-share pass: its extra cost (job with / without shares - 1, median of the rounds),
-    the job's overhead over the loop without it, and the pass's own stage time."""
+    the job's overhead over the loop without it, the pass's own stage time at both sizes, and its
+    seconds per extra MB between them (the pass without its fixed part) over the loop's seconds per MB."""
     without = [run["seconds"] for run in speed["without_site_shares"]]
     if not without:
         return {}
+    stage = {name: statistics.median(r["stages_s"].get("site_shares", 0.0) for r in speed[name]) for name in mb}
+    marginal_s_per_mb = (stage["big"] - stage["small"]) / (mb["big"] - mb["small"])
     return {
+        "site_shares_stage_small_s": round(stage["small"], 3),
+        "site_shares_marginal_vs_loop": round(marginal_s_per_mb / (statistics.median(loop) / mb["big"]), 3),
         "spark_without_site_shares_s": round(statistics.median(without), 2),
         "site_shares_extra_cost": round(statistics.median(
             w / wo for w, wo in zip(with_shares, without, strict=True)) - 1, 3),
@@ -342,9 +358,12 @@ def _print_table(r: dict) -> None:
     print(f"    = fixed cost {r['spark_fixed_s']:.1f} s per run (from the {r['spark_small_s']:.1f} s runs of the "
           f"small corpus) + per-MB cost {100 * r['spark_marginal_overhead']:+.1f}% vs the loop")
     if "site_shares_extra_cost" in r:
-        print(f"  site-share pass: {100 * r['site_shares_extra_cost']:+.1f}% job time (median of the rounds; "
+        site = r.get("site", "column source")
+        print(f"  site-share pass ({site}): {100 * r['site_shares_extra_cost']:+.1f}% job time (median of the rounds; "
               f"stage {r['site_shares_stage_s']:.2f} s); the job without it: {r['spark_without_site_shares_s']:.2f} s, "
               f"{100 * r['spark_overhead_without_site_shares']:+.1f}% over the loop")
+        print(f"    stage {r['site_shares_stage_small_s']:.2f} s on the small corpus: per extra MB the pass takes "
+              f"{r['site_shares_marginal_vs_loop']:.2f}x the loop's time (wall, {r['cores']} cores vs 1)")
     print(f"  per core: loop {r['loop_mb_per_s_per_core']:.3f} MB/s, Spark job {r['spark_mb_per_s_per_core']:.3f} MB/s "
           f"(local[{r['cores']}]; target for the classifier >= 5 MB/s per core)")
     print(f"  Spark stages (s, warm): {r['spark_stages_s']}")
