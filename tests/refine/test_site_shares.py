@@ -19,8 +19,8 @@ PROSE = ["The council voted on the new budget.", "Critics said the plan was rush
 
 def small_table(seed: int = 0) -> list[tuple[str, str | None, str | None, str | None]]:
     """(doc_id, text, url, domain): four sites of different sizes (one too small for shares; one whose host
-    java.net.URI refuses: "_" and "+"), pages without a URL, a URL without a host, blank lines, a null and an
-    empty text."""
+    java.net.URI refuses: "_" and "+"), pages without a URL, a URL without a host, blank lines, a line twice in
+    one document, a null and an empty text."""
     rng = random.Random(seed)
     rows = []
     hosts = {"news.example.org": 5, "WWW.Blog.example.com": 3, "tiny.example.net": MIN_SITE_DOCUMENTS - 1,
@@ -31,6 +31,9 @@ def small_table(seed: int = 0) -> list[tuple[str, str | None, str | None, str | 
             lines.append(f"Next: {rng.choice(['Sport', 'Weather', 'Local politics'])}, Up: News Index")  # templated
             rng.shuffle(lines)
             lines[0] = lines[0].replace("3", str(k))   # digits are one key ("Page 0 of 12" ~ "Page 3 of 12")
+            if k == 0:  # a line twice in one document counts that document once
+                lines[1:1] = ["Back to top"]
+                lines.append("Back to top")
             rows.append((f"{host}-{k}", "\n".join(lines) + "\n", f"https://{host}/a/{k}?q=1", host.split(".")[-2]))
     rows += [("no-url", "Home | News | Sport\nA line.\n", None, "example"),
              ("no-host", "Home | News | Sport\n", "not a url", None),

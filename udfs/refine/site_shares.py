@@ -5,10 +5,10 @@ A line on most pages of a site is furniture (menus, footers, share bars) unless 
 content; a line whose first or last words start or end a line on most pages is templated
 furniture ("Next: X, Previous: Y"); only a data-lake job sees every page of a site at once. One
 extra Spark pass over the input: the line keys (``classifier.site_keys.line_keys``, in a pandas
-UDF, ``len(KEY_KINDS)`` per line) are exploded with their position, kept once per (site, key,
-document), counted per (site, key), divided by the site's document count and joined back, as one
-array per document in key order. Nothing is collected to the driver; the per-document arrays are
-persisted (memory, then disk) for the job that reads them, which unpersists them.
+UDF, ``len(KEY_KINDS)`` per line, hashed) stay one array per document; each document's distinct keys
+are counted per (site, key), divided by the site's document count and joined back to the keys exploded
+with their position, as one array per document in key order. Nothing is collected to the driver; the
+per-document arrays are persisted (on disk) for the job that reads them, which unpersists them.
 
 A document has no site shares (``site_shares`` null: missing) when the site column is null or
 empty, the URL has no host, the table has neither column, or its site has fewer than
@@ -48,28 +48,33 @@ def site_of(frame: DataFrame, settings: SiteSettings) -> Column:
 def site_shares(frame: DataFrame, settings: SiteSettings, text_column: str = "text") -> DataFrame:
     """(doc_id, site_shares) for every document of ``frame`` that has a site, persisted; unpersist
     it when done. ``site_shares[k * i + j]`` is line i's share of key kind j (``k = len(KEY_KINDS)``;
-    lines as ``program.lines.split_lines`` numbers them)."""
+    lines as ``program.lines.split_lines`` numbers them). Document ids are unique (the corpus contract)."""
     sited = frame.select("doc_id", site_of(frame, settings).alias("site"), F.col(text_column).alias("text"))
-    keyed = (sited.where(F.col("site").isNotNull())
-             .select("doc_id", F.xxhash64("site").alias("site"),
-                     F.posexplode_outer(_line_keys(F.col("text"))).alias("pos", "key"))
-             .select("doc_id", "site", "pos", F.when(F.col("key").isNotNull(), F.xxhash64("key")).alias("key"))
-             .persist(StorageLevel.DISK_ONLY))   # rows grow with the corpus: never on the heap
+    documents = (sited.where(F.col("site").isNotNull())
+                 .select("doc_id", F.xxhash64("site").alias("site"),
+                         F.transform(_line_keys(F.col("text")),
+                                     lambda key: F.when(key.isNotNull(), F.xxhash64(key))).alias("keys"))
+                 .persist(StorageLevel.DISK_ONLY))   # rows grow with the corpus: never on the heap
     try:
-        return _shares_per_document(keyed).persist(StorageLevel.DISK_ONLY).transform(_materialized)
+        return _shares_per_document(documents).persist(StorageLevel.DISK_ONLY).transform(_materialized)
     finally:
-        keyed.unpersist()
+        documents.unpersist()
 
 
-def _shares_per_document(keyed: DataFrame) -> DataFrame:
-    site_docs = (keyed.groupBy("site").agg(F.countDistinct("doc_id").alias("site_docs"))
+def _shares_per_document(documents: DataFrame) -> DataFrame:
+    """Each document's distinct keys counted per (site, key) (one shuffle, combined map-side), divided by
+    the site's document count, and joined back to every key position of the documents."""
+    site_docs = (documents.groupBy("site").agg(F.count("*").alias("site_docs"))
                  .where(F.col("site_docs") >= MIN_SITE_DOCUMENTS))
-    key_docs = (keyed.where(F.col("key").isNotNull()).select("site", "key", "doc_id").distinct()
+    distinct_keys = F.array_distinct(F.filter("keys", lambda key: key.isNotNull()))
+    key_docs = (documents.select("site", F.explode(distinct_keys).alias("key"))
                 .groupBy("site", "key").agg(F.count("*").alias("key_docs")))
     shares = (key_docs.join(site_docs, "site")
               .select("site", "key", (F.col("key_docs") / F.col("site_docs")).alias("share")))
+    positions = (documents.join(site_docs.select("site"), "site", "left_semi")
+                 .select("doc_id", "site", F.posexplode_outer("keys").alias("pos", "key")))
     line = F.when(F.col("pos").isNotNull(), F.struct("pos", "share"))
-    return (keyed.join(site_docs.select("site"), "site", "left_semi").join(shares, ["site", "key"], "left")
+    return (positions.join(shares, ["site", "key"], "left")
             .groupBy("doc_id").agg(F.array_sort(F.collect_list(line)).alias("lines"))
             .select("doc_id", F.transform("lines", lambda x: x["share"]).cast(SHARES_TYPE).alias(SITE_SHARES)))
 
