@@ -281,8 +281,7 @@ def summarize(backend: str, corpora: dict, speed: dict, memory: dict, load: list
     loop_s, warm_big, warm_small = statistics.median(loop), statistics.median(big), statistics.median(small)
     first = speed["first"]["seconds"]
     mb = {name: c["chars"] / 1e6 for name, c in corpora.items()}
-    # Seconds per extra MB between the two sizes: the job's cost without its fixed part.
-    marginal_s_per_mb = (warm_big - warm_small) / (mb["big"] - mb["small"])
+    marginal_s_per_mb = seconds_per_extra_mb(warm_big, warm_small, mb)
     rounded = lambda xs: [round(x, 2) for x in xs]  # noqa: E731
     return {
         "backend": backend, "cores": CORES, "corpora": corpora,
@@ -310,6 +309,11 @@ def summarize(backend: str, corpora: dict, speed: dict, memory: dict, load: list
     }
 
 
+def seconds_per_extra_mb(big_s: float, small_s: float, mb: dict[str, float]) -> float:
+    """Seconds per MB between the two corpus sizes: a cost without its fixed part."""
+    return (big_s - small_s) / (mb["big"] - mb["small"])
+
+
 def _site_share_cost(speed: dict, with_shares: list[float], loop: list[float], mb: dict[str, float]) -> dict:
     """The site-share pass: its extra cost (job with / without shares - 1, median of the rounds),
     the job's overhead over the loop without it, the pass's own stage time at both sizes, and its
@@ -318,7 +322,7 @@ def _site_share_cost(speed: dict, with_shares: list[float], loop: list[float], m
     if not without:
         return {}
     stage = {name: statistics.median(r["stages_s"].get("site_shares", 0.0) for r in speed[name]) for name in mb}
-    marginal_s_per_mb = (stage["big"] - stage["small"]) / (mb["big"] - mb["small"])
+    marginal_s_per_mb = seconds_per_extra_mb(stage["big"], stage["small"], mb)
     return {
         "site_shares_stage_small_s": round(stage["small"], 3),
         "site_shares_marginal_vs_loop": round(marginal_s_per_mb / (statistics.median(loop) / mb["big"]), 3),
