@@ -5,9 +5,10 @@ The StructTypes beside this module say which column holds which vocabulary.
 from __future__ import annotations
 
 # -- refine_edits.status --------------------------------------------------------------------
-# The executor gives the first four; the refine job adds the rest.
+# The executor gives refined, unchanged, emptied and program_rejected; the refine job the rest.
 REFINED = "refined"
 UNCHANGED = "unchanged"
+KEPT_WHOLE = "kept_whole"                # the backend chose to keep it whole (the classifier's page floor): unchanged
 EMPTIED = "emptied"                      # every character deleted
 PROGRAM_REJECTED = "program_rejected"    # too many bad calls: kept as it was
 ERROR = "error"                          # generation failed twice (batch, then alone): kept unchanged
@@ -15,7 +16,7 @@ SKIPPED_NULL = "skipped_null"            # null or empty text: kept as is
 SKIPPED_TOO_LARGE = "skipped_too_large"  # over refine.max_doc_chars with refine.oversize=skip: kept unchanged
 CARRIED = "carried"                      # incremental run: text unchanged since the last run, refined row kept
 DELETED = "deleted"                      # incremental run: gone from the input, removed from refined
-REFINE_STATUSES = (REFINED, UNCHANGED, EMPTIED, PROGRAM_REJECTED, ERROR, SKIPPED_NULL, SKIPPED_TOO_LARGE,
+REFINE_STATUSES = (REFINED, UNCHANGED, KEPT_WHOLE, EMPTIED, PROGRAM_REJECTED, ERROR, SKIPPED_NULL, SKIPPED_TOO_LARGE,
                    CARRIED, DELETED)
 EDITED = (REFINED, EMPTIED)              # statuses whose spans were applied to the text
 

@@ -1,11 +1,11 @@
 -- How much of each document a run deleted: a histogram of deletion ratios (chars removed / chars in)
--- in tenths, over the documents whose program ran (refined, unchanged, emptied, program_rejected).
+-- in tenths, over the documents whose program ran (refined, unchanged, kept_whole, emptied, program_rejected).
 -- param run_id: run  the refine run
 WITH ratios AS (
   SELECT CAST(least(floor(deletion_ratio * 10), 9) / 10 AS DECIMAL(2, 1)) AS bucket_from
   FROM refine_edits
   WHERE run_id = '${run_id}'
-    AND status IN ('refined', 'unchanged', 'emptied', 'program_rejected')
+    AND status IN ('refined', 'unchanged', 'kept_whole', 'emptied', 'program_rejected')
     AND chars_in > 0
 ),
 buckets AS (SELECT bucket_from, count(*) AS docs FROM ratios GROUP BY bucket_from),

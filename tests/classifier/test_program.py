@@ -3,6 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lakerefine.udfs.classifier.program import deletion_program
+from lakerefine.udfs.program.calls import KeptWhole
 from lakerefine.udfs.program.executor import execute
 from lakerefine.udfs.program.lines import split_lines
 
@@ -17,6 +18,7 @@ def test_runs_of_low_lines_become_remove_lines_calls():
 def test_nothing_to_delete_is_keep_all():
     assert deletion_program("a\nb", [0.9, 0.5], 0.5) == "keep_all()"
     assert deletion_program("", [], 0.5) == "keep_all()"
+    assert not isinstance(deletion_program("a\nb", [0.9, 0.5], 0.5), KeptWhole)
 
 
 def test_wrong_number_of_probabilities_is_an_error():
@@ -53,7 +55,9 @@ def test_a_page_that_would_keep_under_the_floor_of_its_words_is_kept_whole():
     text = "Home News Sport\nOne two three four five six seven eight\nShare\n"
     words = [3, 8, 1]
     # Keeps "Share" only: 1 of 12 words.
-    assert deletion_program(text, [0.1, 0.2, 0.9], 0.5, words, page_floor=0.1) == "keep_all()"
+    kept_whole = deletion_program(text, [0.1, 0.2, 0.9], 0.5, words, page_floor=0.1)
+    assert kept_whole == "keep_all()" and isinstance(kept_whole, KeptWhole)
+    assert execute(text, kept_whole).text == text
     assert deletion_program(text, [0.1, 0.2, 0.9], 0.5, words, page_floor=0.0) == "remove_lines(1, 2)"
     # Keeps the long line: 8 of 12 words, above the floor.
     assert deletion_program(text, [0.1, 0.9, 0.2], 0.5, words, page_floor=0.1) == (

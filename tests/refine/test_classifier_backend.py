@@ -41,9 +41,19 @@ def test_programs_only_delete_with_and_without_site_shares():
     outcomes = refine_documents(docs, backend, DocumentLimits.of(SETTINGS))
     assert [o.status for o in outcomes][-1] == S.SKIPPED_NULL
     for doc, outcome in zip(docs[:-1], outcomes[:-1], strict=True):
-        assert outcome.status in (S.REFINED, S.UNCHANGED, S.EMPTIED), (doc.doc_id, outcome.error)
+        assert outcome.status in (S.REFINED, S.UNCHANGED, S.KEPT_WHOLE, S.EMPTIED), (doc.doc_id, outcome.error)
         refined = delete_spans(doc.text, outcome.spans)
         assert is_subsequence(refined, doc.text) and len(refined) == outcome.chars_out
+
+
+def test_a_page_the_model_would_keep_almost_nothing_of_is_kept_whole_and_audited_so():
+    backend = create_backend(SETTINGS)
+    furniture = f"{NAV}\n{FOOTER}\n"
+    docs = [Document("furniture", furniture), Document("page", PAGE)]
+    whole, page = refine_documents(docs, backend, DocumentLimits.of(SETTINGS))
+    assert (whole.status, whole.program, whole.spans) == (S.KEPT_WHOLE, "keep_all()", [])
+    assert whole.chars_out == whole.chars_in == len(furniture) and whole.calls_accepted == 1
+    assert page.status == S.REFINED
 
 
 def test_site_shares_that_do_not_match_the_lines_are_a_document_error():

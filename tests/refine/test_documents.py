@@ -38,6 +38,17 @@ class CannedBackend:
         return [self.programs.get(p.text, "keep_all()") for p in prompts]
 
 
+def test_a_program_that_keeps_the_document_whole_by_decision_is_kept_whole_not_unchanged():
+    from lakerefine.udfs.program.calls import KeptWhole
+
+    backend = CannedBackend({f"{NAV}\n": KeptWhole(), f"{PROSE}\n": "keep_all()"})
+    docs = [Document("whole", f"{NAV}\n"), Document("nothing", f"{PROSE}\n")]
+    whole, nothing = refine_documents(docs, backend, RefineSettings())
+    assert [whole.status, nothing.status] == [S.KEPT_WHOLE, S.UNCHANGED]
+    assert whole.program == nothing.program == "keep_all()" and whole.spans == [] == nothing.spans
+    assert whole.chars_out == whole.chars_in
+
+
 def rules(**overrides) -> tuple[RefineSettings, object]:
     settings = RefineSettings(**overrides)
     return settings, create_backend(settings)

@@ -39,6 +39,15 @@ class KeepAll:
 
 Call = RemoveLines | RemoveStr | KeepAll
 
+
+class KeptWhole(str):
+    """The program ``keep_all()`` written as a decision to keep a document whole, not for lack of anything to
+    delete (the classifier's page floor: it found almost nothing to keep). It runs as ``keep_all()`` does;
+    refine_edits records the document as ``kept_whole`` instead of ``unchanged``."""
+
+    def __new__(cls) -> KeptWhole:
+        return super().__new__(cls, format_call(KeepAll()))
+
 # Why a call was rejected (schemas/vocab.py): the parser gives the first four, the executor the rest.
 REASONS = CALL_REJECTIONS
 

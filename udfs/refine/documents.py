@@ -8,7 +8,8 @@ Nothing is lost: null or empty text is ``skipped_null``, a too-large document
 every document is retried alone once; a document that fails again is ``error``
 with the message. An engine that retries by itself (vLLM: ``generate.batching``)
 raises ``PromptsFailed`` instead, and only the documents of its failed prompts are
-``error``. All of these keep the text as it was (``keep_all()``).
+``error``. All of these keep the text as it was (``keep_all()``). A backend that decides to keep a
+document whole (its program a ``calls.KeptWhole``) has it recorded as ``kept_whole``, not ``unchanged``.
 """
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from lakerefine.schemas.vocab import ERROR, SKIPPED_NULL, SKIPPED_TOO_LARGE
+from lakerefine.schemas.vocab import ERROR, KEPT_WHOLE, SKIPPED_NULL, SKIPPED_TOO_LARGE, UNCHANGED
 from lakerefine.udfs.generate.batching import PromptsFailed
+from lakerefine.udfs.program.calls import KeptWhole
 from lakerefine.udfs.program.executor import Execution, execute
 from lakerefine.udfs.program.lines import count_lines
 from lakerefine.udfs.refine.backends.base import DocumentContext, ProgramBackend, Prompt
@@ -96,7 +98,8 @@ def refine_documents(documents: list[Document], backend: ProgramBackend, limits:
         except Exception as err:
             outcomes[i] = kept(doc, ERROR, program=program, error=describe(err), prompts=len(planned[i]))
             continue
-        outcomes[i] = executed(doc, program, execution, prompts=len(planned[i]))
+        kept_whole = any(isinstance(piece, KeptWhole) for piece in programs)
+        outcomes[i] = executed(doc, program, execution, prompts=len(planned[i]), kept_whole=kept_whole)
     return [outcomes[i] for i in range(len(documents))]
 
 
@@ -138,9 +141,10 @@ def _generate_alone(backend: ProgramBackend, prompts: list[Prompt]) -> list[str]
         return err
 
 
-def executed(doc: Document, program: str, execution: Execution, prompts: int) -> Outcome:
+def executed(doc: Document, program: str, execution: Execution, prompts: int, kept_whole: bool) -> Outcome:
+    status = KEPT_WHOLE if kept_whole and execution.status == UNCHANGED else execution.status
     return Outcome(
-        doc_id=doc.doc_id, status=execution.status, program=program,
+        doc_id=doc.doc_id, status=status, program=program,
         calls_accepted=execution.calls_accepted, calls_rejected=execution.calls_rejected,
         rejected_by_reason=execution.rejected_by_reason, program_truncated=execution.truncated,
         spans=list(execution.spans), chars_in=execution.chars_in, chars_out=execution.chars_out,
