@@ -24,7 +24,10 @@ Per set and overall: 4-gram shingle precision/recall/F1 against gold
 (udfs/quality/shingles.py); for raw and backends, character-level precision/recall of
 deletions on pages with line labels (udfs/quality/labels.py; anchors rewrite
 whitespace and report no spans, so they have none); new characters (output characters
-not found in order in the input: 0 on every backend row, or the bench fails).
+not found in order in the input: 0 on every backend row, or the bench fails); and how far
+each score can be trusted: 95% intervals of a bootstrap over sites (udfs/quality/intervals.py:
+pages of one site are one unit, so 122 pages of 5 documentation packages are 5 draws), and each
+backend's F1 minus each anchor's with a paired interval over the same draws.
 Writes bench/results/refine_quality.{md,json}.
 """
 from __future__ import annotations
@@ -38,8 +41,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from lakerefine.udfs.quality.intervals import LEVEL, f1_difference_intervals, score_intervals
 from lakerefine.udfs.quality.labels import label_lines
-from lakerefine.udfs.quality.scoring import ALL, LabelledPage, SetScore, score_outputs
+from lakerefine.udfs.quality.scoring import ALL, LabelledPage, page_scores, sum_scores
 from lakerefine.udfs.quality.splits import split_of
 
 REPO = Path(__file__).resolve().parents[1]
@@ -221,14 +225,22 @@ def report(pages: list[LabelledPage], rows: dict[str, tuple[str, Refined]], labe
     labelled = Counter(page.set for page, label in zip(pages, labels, strict=True) if label is not None)
     labelled[ALL] = sum(labelled.values())
     result = {"pages": dict(Counter(page.set for page in pages)) | {ALL: len(pages)},
-              "labelled_pages": dict(labelled), "rows": {}}
+              "labelled_pages": dict(labelled), "rows": {}, "f1_differences": {}}
+    per_row = {name: page_scores(pages, refined.texts, refined.spans, labels) for name, (_, refined) in rows.items()}
     for name, (kind, refined) in rows.items():
-        scores: dict[str, SetScore] = score_outputs(pages, refined.texts, refined.spans, labels)
+        per_page = per_row[name]
+        scores, intervals = sum_scores(pages, refined.texts, per_page), score_intervals(pages, per_page)
         chars = sum(len(page.raw) for page in pages)
         result["rows"][name] = {
             "kind": kind, "statuses": dict(refined.statuses), "seconds": round(refined.seconds, 2),
             "mb_per_s": round(chars / refined.seconds / 1e6, 3) if refined.seconds else None,
-            "sets": {key: scores[key].as_dict(refined.spans is not None) for key in sets}}
+            "sets": {key: scores[key].as_dict(refined.spans is not None) | {"interval": intervals[key]}
+                     for key in sets}}
+    anchors = [name for name, (kind, _) in rows.items() if kind == "anchor"]
+    for name in (name for name, (kind, _) in rows.items() if kind == "backend"):
+        for anchor in anchors:
+            result["f1_differences"][f"{name} - {anchor}"] = f1_difference_intervals(pages, per_row[name],
+                                                                                      per_row[anchor])
     return result
 
 
@@ -250,7 +262,8 @@ def markdown(result: dict, title: str) -> str:
         cells.append(f"{deletions['precision']:.3f} / {deletions['recall']:.3f}" if deletions else "n/a")
         cells.append(f"{overall['new_characters']:,}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n\n" + deletions_markdown(result)
+    return "\n".join(lines) + "\n\n" + deletions_markdown(result) + "\n" + intervals_markdown(result) + "\n" \
+        + differences_markdown(result)
 
 
 def deletions_markdown(result: dict) -> str:
@@ -267,6 +280,48 @@ def deletions_markdown(result: dict) -> str:
                  for d in (row["sets"][s]["deletions"] for s in sets)]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def intervals_markdown(result: dict) -> str:
+    """Every row's shingle F1 and recall (and the backends' deletion precision and recall) as site-bootstrap
+    intervals."""
+    sets = list(result["pages"])
+    some_row = next(iter(result["rows"].values()))
+    lines = [f"{LEVEL:.0%} intervals of a bootstrap over sites (udfs/quality/intervals.py): shingle F1 and recall; "
+             "deletion precision and recall where labelled.", "",
+             "| row | " + " | ".join(f"{s} ({some_row['sets'][s]['interval']['sites']} sites)" for s in sets) + " |",
+             "|---|" + "---|" * len(sets)]
+    for name, row in result["rows"].items():
+        if row["kind"] == "raw":
+            continue
+        cells = []
+        for s in sets:
+            interval = row["sets"][s]["interval"]
+            cell = f"F1 {_span(interval['f1'])}, R {_span(interval['recall'])}"
+            if "deletion_precision" in interval and row["sets"][s].get("deletions", {}).get("documents"):
+                cell += f"; del P {_span(interval['deletion_precision'])}, R {_span(interval['deletion_recall'])}"
+            cells.append(cell)
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def differences_markdown(result: dict) -> str:
+    """Each backend's shingle F1 minus each anchor's, with its paired site-bootstrap interval."""
+    if not result["f1_differences"]:
+        return ""
+    sets = list(result["pages"])
+    lines = [f"Shingle F1 of each backend minus each anchor's on the same pages, with its {LEVEL:.0%} interval "
+             "(a paired bootstrap over sites: an interval without 0 is a difference the sites resolve).", "",
+             "| backend - anchor | " + " | ".join(sets) + " |", "|---|" + "---|" * len(sets)]
+    for name, by_set in result["f1_differences"].items():
+        cells = [f"{by_set[s]['difference']:+.3f} {_span(by_set[s]['interval'], signed=True)}" for s in sets]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _span(interval: list[float], signed: bool = False) -> str:
+    low, high = (f"{value:+.3f}" if signed else f"{value:.3f}" for value in interval)
+    return f"[{low}, {high}]"
 
 
 def main(argv: list[str] | None = None) -> int:

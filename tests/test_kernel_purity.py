@@ -15,7 +15,7 @@ KERNELS = [
       ("align", "calls", "chunking", "diff", "distiller", "executor", "lines", "literals", "parser", "render")),
     *(f"lakerefine.udfs.rules.{m}" for m in ("generator", "junk", "mail", "phrases", "text", "web", "wiki")),
     "lakerefine.udfs.quality.shingles", "lakerefine.udfs.quality.deletions", "lakerefine.udfs.quality.splits",
-    "lakerefine.udfs.quality.labels", "lakerefine.udfs.quality.scoring",
+    "lakerefine.udfs.quality.labels", "lakerefine.udfs.quality.scoring", "lakerefine.udfs.quality.intervals",
     "lakerefine.udfs.ingest.records", "lakerefine.udfs.ingest.sft_records",
     "lakerefine.udfs.tokenclean.formatting", "lakerefine.udfs.tokenclean.selection",
     "lakerefine.udfs.tokenclean.float_keys",

@@ -55,19 +55,41 @@ class SetScore:
         return result
 
 
+@dataclass(frozen=True)
+class PageScore:
+    """One page's scores: its shingles against the gold, its deletions against the line labels (None without
+    labels or spans), its new characters."""
+
+    shingles: PageShingles
+    deletions: DeletionScore | None
+    new_characters: int
+
+
 def score_outputs(pages: list[LabelledPage], outputs: list[str], deleted: list[Spans] | None,
                   labels: list[LineLabels | None]) -> dict[str, SetScore]:
     """Scores by set and over all pages (``ALL``); ``deleted`` None: the refiner has no spans."""
-    scores: dict[str, SetScore] = defaultdict(SetScore)
+    return sum_scores(pages, outputs, page_scores(pages, outputs, deleted, labels))
+
+
+def page_scores(pages: list[LabelledPage], outputs: list[str], deleted: list[Spans] | None,
+                labels: list[LineLabels | None]) -> list[PageScore]:
+    """Each page's scores, in order."""
+    scores = []
     for i, page in enumerate(pages):
-        shingles = score_page(outputs[i], page.gold)
         deletions = None
         if deleted is not None and labels[i] is not None:
             deletions = score_deletions(deleted[i], labels[i].boilerplate, labels[i].neutral)
-        new = new_characters(page.raw, outputs[i])
+        scores.append(PageScore(score_page(outputs[i], page.gold), deletions, new_characters(page.raw, outputs[i])))
+    return scores
+
+
+def sum_scores(pages: list[LabelledPage], outputs: list[str], scores: list[PageScore]) -> dict[str, SetScore]:
+    """``page_scores`` summed by set and over all pages (``ALL``)."""
+    sets: dict[str, SetScore] = defaultdict(SetScore)
+    for page, output, score in zip(pages, outputs, scores, strict=True):
         for key in (page.set, ALL):
-            scores[key].add_page(page, outputs[i], shingles, deletions, new)
-    return dict(scores)
+            sets[key].add_page(page, output, score.shingles, score.deletions, score.new_characters)
+    return dict(sets)
 
 
 def new_characters(raw: str, output: str) -> int:
