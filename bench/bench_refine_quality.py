@@ -26,7 +26,7 @@ deletions on pages with line labels (udfs/quality/labels.py; anchors rewrite
 whitespace and report no spans, so they have none); new characters (output characters
 not found in order in the input: 0 on every backend row, or the bench fails); and how far
 each score can be trusted: 95% intervals of a bootstrap over sites (udfs/quality/intervals.py:
-pages of one site are one unit, so 122 pages of 5 documentation packages are 5 draws), and each
+pages of one site are one unit: the pages of a documentation package are one draw), and each
 backend's F1 minus each anchor's with a paired interval over the same draws.
 Writes bench/results/refine_quality.{md,json}.
 """

@@ -118,6 +118,28 @@ PACKAGES = [
                "3a72c441ad3a11c05543cf5494a7d70359796857ee42bee554a97742e81a37ad",
                "texinfo (makeinfo)", "GPL-2.0-or-later (manual)", "test",
                "usr/share/doc/libgcrypt20-doc/html", "body > div[id]", drop="div.header"),
+    # Added 2026-12-04 (test side only: five more sites and themes for tighter intervals; the pages above are
+    # unchanged, so models trained on the train side are unchanged).
+    DocPackage("nodejs-doc", "18.20.4+dfsg-1~deb12u3",
+               "d2fbd4f3aecccea9d901a03842ef8380379e0d33010a48af5e797ed68ae874ce",
+               "Node.js API docs", "MIT", "test",
+               "usr/share/doc/nodejs/api", "div#apicontent"),
+    DocPackage("git-doc", "1:2.39.5-0+deb12u3",
+               "3c89668a11053a6bafade3de1f611f4613db31e082af63f43d8c5b69ad8795ec",
+               "AsciiDoc", "GPL-2.0", "test",
+               "usr/share/doc/git-doc", "div#header, div#content"),
+    DocPackage("python-scrapy-doc", "2.8.0-2",
+               "aaa1903b7ebfbcf6c2962682044c9d486c71dc64a7420f10e56cd0bca4b8f5f3",
+               "Sphinx (Read the Docs)", "BSD-3-Clause", "test",
+               "usr/share/doc/python-scrapy-doc/html", "div[role=main]"),
+    DocPackage("python-sqlalchemy-doc", "1.4.46+ds1-1",
+               "8805c3167ef75278ac6fd58ed9856321c2b2e3a7e441edba84b2eb955216d0fd",
+               "Sphinx (zzzeeksphinx)", "MIT", "test",
+               "usr/share/doc/python-sqlalchemy-doc/html", "div#docs-body"),
+    DocPackage("libfmt-doc", "9.1.0+ds1-2",
+               "6e131a7207c1d9717802b87edfa3bf0752a18f30607ac3bce3b7e48d06129c87",
+               "Sphinx (Bootstrap)", "MIT (with an exception for compiled code)", "test",
+               "usr/share/doc/libfmt-doc", "div.content"),
 ]
 
 
