@@ -140,6 +140,24 @@ PACKAGES = [
                "6e131a7207c1d9717802b87edfa3bf0752a18f30607ac3bce3b7e48d06129c87",
                "Sphinx (Bootstrap)", "MIT (with an exception for compiled code)", "test",
                "usr/share/doc/libfmt-doc", "div.content"),
+    # Added 2026-12-04 (train side: four more sites, Sphinx as Debian builds it: Read the Docs, alabaster and
+    # classic sidebars, whose contents lists repeat the page's headings).
+    DocPackage("python-attr-doc", "22.2.0-1",
+               "38132c995d9a23b44daf874d7a053251df4098ac476b95ac9966d46a8e0f3cd3",
+               "Sphinx (Read the Docs)", "MIT", "train",
+               "usr/share/doc/python-attr-doc/html", "div[role=main]"),
+    DocPackage("python-aiohttp-doc", "3.8.4-1+deb12u2",
+               "0e4097cea5e6a2f0f0aad009cdcd8119191f97dfda020ca7f0fa6598ac05c876",
+               "Sphinx (alabaster)", "Apache-2.0", "train",
+               "usr/share/doc/python-aiohttp-doc/html", "div[role=main]"),
+    DocPackage("python-pytest-doc", "7.2.1-2",
+               "8cf17eb7826a2bbbc8207447fc888cbb75fd86680146542ebd9545e18229d3aa",
+               "Sphinx (classic sidebar)", "MIT", "train",
+               "usr/share/doc/python-pytest-doc/html", "div[role=main]"),
+    DocPackage("python-xarray-doc", "2023.01.0-1.1",
+               "1d42be6f1c4b0c4c5b37a4b8884d7483d9995d8b6362ee490579806d8b4ba9e2",
+               "Sphinx (classic sidebar)", "Apache-2.0", "train",
+               "usr/share/doc/python-xarray-doc/html", "div[role=main]"),
 ]
 
 
