@@ -48,6 +48,7 @@ class KeptWhole(str):
     def __new__(cls) -> KeptWhole:
         return super().__new__(cls, format_call(KeepAll()))
 
+
 # Why a call was rejected (schemas/vocab.py): the parser gives the first four, the executor the rest.
 REASONS = CALL_REJECTIONS
 

@@ -1,11 +1,11 @@
 """How far a benchmark score can be trusted: percentile intervals of a bootstrap over sites.
 
 Pages of one site share their furniture and their template, so a model right or wrong on one of them is
-likely right or wrong on the others: the independent units are sites (a page's URL host, as the refine job
-groups them; a page without one is a site alone): the pages of one documentation package are one draw, not many.
-Each resample draws as many sites as the set has, with replacement,
-and scores the pages of the drawn sites exactly as ``scoring`` does (precision and recall averaged over pages,
-F1 of the averages; deleted characters summed over pages). The interval is the central ``level`` of the
+likely right or wrong on the others. The independent units are therefore sites (a page's URL host, as the
+refine job groups them; a page without one is a site alone), and the pages of one documentation package are
+one draw, not many. Each resample draws as many sites as the set has, with replacement, and scores the pages
+of the drawn sites exactly as ``scoring`` does (precision and recall averaged over pages, F1 of the averages;
+deleted characters summed over pages). The interval is the central ``level`` of the
 resampled scores. Fixed seed: the same pages and outputs give the same interval.
 """
 from __future__ import annotations
