@@ -158,6 +158,24 @@ PACKAGES = [
                "1d42be6f1c4b0c4c5b37a4b8884d7483d9995d8b6362ee490579806d8b4ba9e2",
                "Sphinx (classic sidebar)", "Apache-2.0", "train",
                "usr/share/doc/python-xarray-doc/html", "div[role=main]"),
+    # Added 2026-12-04, later (train side: four more sites in the two most common modern documentation themes,
+    # Furo and Material for MkDocs, whose "On this page" lists repeat the page's headings beside the content).
+    DocPackage("mypy-doc", "1.0.1-1",
+               "75eb34bb525716882ff5334280fdd28264730a4c07f980d74a2ea3bdda458baf",
+               "Sphinx (Furo)", "MIT", "train",
+               "usr/share/doc/mypy/html", "article[role=main]"),
+    DocPackage("python-structlog-doc", "22.3.0-2",
+               "ed5ce3876cbafc55ff9bd8212fd2d264a01f1e87b93c1ada6484786c3a1f1a67",
+               "Sphinx (Furo)", "Apache-2.0 or MIT", "train",
+               "usr/share/doc/python-structlog-doc/html", "article[role=main]"),
+    DocPackage("python-charset-normalizer-doc", "3.0.1-2",
+               "0a1adf8ffa5ca4f694d563b033bff4bf6d74a9f96743f4d2dee286a62b887976",
+               "Sphinx (Furo)", "MIT", "train",
+               "usr/share/doc/python-charset-normalizer-doc/html", "article[role=main]"),
+    DocPackage("libspng-doc", "0.7.3-3",
+               "4a36cb0fac1f8d4d05336a0b7b88f4725288aec0571864da6e670a25c77c8ec3",
+               "MkDocs (Material)", "BSD-2-Clause", "train",
+               "usr/share/doc/libspng-dev/site", "article.md-content__inner"),
 ]
 
 
