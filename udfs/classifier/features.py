@@ -156,7 +156,7 @@ def parse(texts: list[str]) -> ParsedBatch:
     word = (flags & WORD) > 0
     word_starts = np.flatnonzero(word & ~np.concatenate([[False], word[:-1]]))
     word_ends = np.flatnonzero(word & ~np.concatenate([word[1:], [False]])) + 1
-    word_line = np.cumsum(newline)[word_starts]
+    word_line = np.searchsorted(newlines, word_starts)  # newlines before each word
     return ParsedBatch(codes, flags, lower_codes(codes, flags), starts, ends, word_starts, word_ends, word_line,
                        lengths, line_text)
 
@@ -243,15 +243,27 @@ def text_word_hashes(parsed: ParsedBatch) -> np.ndarray:
     return word_hashes(parsed.normalised, parsed.word_starts, parsed.word_ends)
 
 
-def line_repeats(parsed: ParsedBatch, blank: np.ndarray) -> np.ndarray:
-    """How many lines of its text equal each line up to case, digits and whitespace (NaN for blank lines)."""
+def line_repeats(parsed: ParsedBatch, visible_chars: np.ndarray, blank: np.ndarray) -> np.ndarray:
+    """How many lines of its text equal each line up to case, digits and whitespace (NaN for blank lines);
+    ``visible_chars``: each line's code points that are not space (a newline is space)."""
     visible = (parsed.flags & SPACE) == 0
-    before = np.concatenate([[0], np.cumsum(visible)])  # visible code points before each position
-    hashes = word_hashes(parsed.normalised[visible], before[parsed.starts], before[parsed.ends])
+    first = np.concatenate([[0], np.cumsum(visible_chars)[:-1]])  # visible code points before each line
+    hashes = word_hashes(parsed.normalised[visible], first, first + visible_chars)
     with np.errstate(over="ignore"):
         keys = hashes ^ (parsed.line_text.astype(np.uint64) * np.uint64(0xD6E8FEB86659FD93))  # a key per text
     _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
     return np.where(blank, np.nan, counts[inverse].astype(np.float64))
+
+
+def line_sums(mask: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Per line, how many of its code points ``mask`` marks (lines ``starts[i]:ends[i]``, each but the last
+    followed by its newline at ``ends[i]``): one pass of ``np.add.reduceat``, a few times faster than
+    differences of a cumulative sum over every code point."""
+    padded = np.zeros(mask.size + 1, dtype=np.int64)  # the pad: a last line may start at the end
+    padded[:-1] = mask
+    sums = np.add.reduceat(padded, starts)  # line i up to the next line's start, its newline included
+    sums[:-1] -= padded[ends[:-1]]
+    return sums
 
 
 def lower_codes(codes: np.ndarray, flags: np.ndarray) -> np.ndarray:
@@ -288,8 +300,7 @@ def _own_features(parsed: ParsedBatch) -> tuple[np.ndarray, np.ndarray]:
     codes, flags, starts, ends = parsed.codes, parsed.flags, parsed.starts, parsed.ends
 
     def per_line(mask: np.ndarray) -> np.ndarray:
-        total = np.concatenate([[0], np.cumsum(mask, dtype=np.int64)])
-        return (total[ends] - total[starts]).astype(np.float64)
+        return line_sums(mask, starts, ends).astype(np.float64)
 
     def per_text(values: np.ndarray) -> np.ndarray:
         return np.bincount(parsed.line_text, weights=values, minlength=parsed.lengths.size)[parsed.line_text]
@@ -324,7 +335,7 @@ def _own_features(parsed: ParsedBatch) -> tuple[np.ndarray, np.ndarray]:
     block = np.cumsum(blank | (np.arange(lines) == first))  # lines between blank lines (of one text) share a block
     block_lines = np.bincount(block, weights=~blank)[block]
     block_words = np.bincount(block, weights=words)[block]
-    key_repeats = line_repeats(parsed, blank)
+    key_repeats = line_repeats(parsed, (chars - spaces).astype(np.int64), blank)
 
     with np.errstate(invalid="ignore", divide="ignore"):
         nonspace = chars - spaces

@@ -52,8 +52,9 @@ class Lexicon:
         """Each word's score, NaN for words the lexicon does not know."""
         if not self.hashes.size:
             return np.full(hashes.size, np.nan)
-        at = np.minimum(np.searchsorted(self.hashes, hashes), self.hashes.size - 1)
-        return np.where(self.hashes[at] == hashes, self.scores[at], np.nan)
+        unique, inverse = np.unique(hashes, return_inverse=True)  # words repeat: each searched once, in order
+        at = np.minimum(np.searchsorted(self.hashes, unique), self.hashes.size - 1)
+        return np.where(self.hashes[at] == unique, self.scores[at], np.nan)[inverse.reshape(-1)]
 
     def to_dict(self) -> dict:
         return {"hashes": [int(h) for h in self.hashes], "scores": [round(float(s), 4) for s in self.scores]}
