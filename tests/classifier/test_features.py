@@ -4,7 +4,15 @@ import re
 import numpy as np
 import pytest
 
-from lakerefine.udfs.classifier.features import FEATURE_NAMES, LINE_FEATURES, OFFSETS, line_features
+from lakerefine.udfs.classifier.features import (
+    FEATURE_NAMES,
+    LINE_FEATURES,
+    OFFSETS,
+    SPACE,
+    line_features,
+    line_sums,
+    parse,
+)
 from lakerefine.udfs.program.lines import split_lines
 from tests.support.webpages import needs_webpages, pages_of
 
@@ -32,6 +40,15 @@ def test_counts_match_a_plain_python_count_per_line():
             assert features[row, COLUMN["letter_share"]] == pytest.approx(letters / visible, rel=1e-6)
             mean_length = sum(map(len, words)) / len(words)
             assert features[row, COLUMN["mean_word_length"]] == pytest.approx(mean_length, rel=1e-6)
+
+
+def test_line_sums_count_each_lines_marked_code_points_and_not_its_newline():
+    texts = ["a b\n\n c \n", "\n", "x", " \n\n", "", "é ü\n  "]
+    parsed = parse(texts)
+    lines = [line for text in texts for line in split_lines(text)]
+    spaces = line_sums((parsed.flags & SPACE) > 0, parsed.starts, parsed.ends)
+    assert spaces.tolist() == [sum(c.isspace() for c in line.rstrip("\n")) for line in lines]
+    assert line_sums(np.zeros(0, dtype=bool), np.array([0]), np.array([0])).tolist() == [0]
 
 
 def test_missing_values_only_where_a_value_does_not_exist():

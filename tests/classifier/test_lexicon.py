@@ -71,3 +71,13 @@ def test_line_scores_are_the_mean_min_and_max_of_known_words_per_line():
         values = per_line.get(line)
         expected = [np.mean(values), min(values), max(values)] if values else [np.nan] * 3
         np.testing.assert_allclose(scores[line], expected)
+
+
+def test_score_words_gives_each_occurrence_its_word_score_and_nan_to_unknown_words():
+    known = _hashes("alpha beta gamma")
+    lexicon = Lexicon(np.sort(known), np.array([0.5, -1.0, 2.0]))
+    score = dict(zip(lexicon.hashes.tolist(), lexicon.scores.tolist(), strict=True))
+    words = _hashes("beta delta alpha beta gamma delta beta zeta")  # repeats, unknown words, any order
+    expected = [score.get(word, np.nan) for word in words.tolist()]
+    np.testing.assert_array_equal(lexicon.score_words(words), expected)
+    assert lexicon.score_words(np.zeros(0, dtype=np.uint64)).size == 0
