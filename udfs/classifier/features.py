@@ -335,10 +335,10 @@ def _own_features(parsed: ParsedBatch) -> tuple[np.ndarray, np.ndarray]:
     block = np.cumsum(blank | (np.arange(lines) == first))  # lines between blank lines (of one text) share a block
     block_lines = np.bincount(block, weights=~blank)[block]
     block_words = np.bincount(block, weights=words)[block]
-    key_repeats = line_repeats(parsed, (chars - spaces).astype(np.int64), blank)
+    nonspace = chars - spaces
+    key_repeats = line_repeats(parsed, nonspace.astype(np.int64), blank)
 
     with np.errstate(invalid="ignore", divide="ignore"):
-        nonspace = chars - spaces
         mean_length = word_chars / words
         own = np.column_stack([
             np.log1p(chars), np.log1p(words), letters / nonspace, digits / nonspace,

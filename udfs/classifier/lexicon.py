@@ -54,7 +54,7 @@ class Lexicon:
             return np.full(hashes.size, np.nan)
         unique, inverse = np.unique(hashes, return_inverse=True)  # words repeat: each searched once, in order
         at = np.minimum(np.searchsorted(self.hashes, unique), self.hashes.size - 1)
-        return np.where(self.hashes[at] == unique, self.scores[at], np.nan)[inverse.reshape(-1)]
+        return np.where(self.hashes[at] == unique, self.scores[at], np.nan)[inverse]
 
     def to_dict(self) -> dict:
         return {"hashes": [int(h) for h in self.hashes], "scores": [round(float(s), 4) for s in self.scores]}
