@@ -97,7 +97,7 @@ def row(threshold: float, floor: float, scores: dict[str, dict]) -> str:
     cells = []
     for name, result in scores.items():
         shingles, deletions = result["shingles"], result["deletions"]
-        deletion = f" del P {deletions['precision']:.3f}" if deletions["documents"] else ""
+        deletion = f" del P {deletions['precision']:.3f} R {deletions['recall']:.3f}" if deletions["documents"] else ""
         cells.append(f"{name} {shingles['f1']:.3f} (R {shingles['recall']:.3f}){deletion}")
     return f"threshold {threshold} floor {floor}: " + "; ".join(cells)
 

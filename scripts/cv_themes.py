@@ -1,0 +1,82 @@
+"""Leave one documentation theme out, on the train split: how the line model's training procedure does on a
+theme it never saw.
+
+    python scripts/cv_themes.py --docpages data/docpages/docpages.jsonl.gz --out bench/results/classifier_themes.json
+
+cv_classifier.py's folds group pages by site, and the documentation pages' 17 train sites fall into its four
+folds unevenly (by a hash of the host). Here each theme of the train packages (``DocPackage.theme`` in
+build_docpages.py; the two Furo packages, say, leave together) is held out in turn: the shipped procedure
+(``train_line_model``, default TrainingParams, threshold picked on its own out-of-fold probabilities) trains on
+every other train page, web pages included, and its deletion programs on the held-out theme's pages are
+scored with the benchmark's metrics: character-level deletion precision / recall against the line labels (the
+documentation pages' target) and 4-gram shingle F1. Test packages and test web pages are never read. One
+model per theme: about a minute and a half each on one core. Writes a table and, with --out, JSON.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from lakerefine.udfs.classifier.training import TrainingPage, train_line_model
+from lakerefine.udfs.program.executor import execute
+from lakerefine.udfs.quality.deletions import DeletionScore
+from lakerefine.udfs.quality.labels import label_lines
+from lakerefine.udfs.quality.scoring import ALL, LabelledPage, score_outputs
+from lakerefine.udfs.quality.splits import TRAIN
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_docpages import PACKAGES  # noqa: E402
+from train_classifier_model import DEFAULT_WEBPAGES, host_shares, load_pages  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--webpages", type=Path, default=DEFAULT_WEBPAGES)
+    parser.add_argument("--docpages", type=Path, required=True)
+    parser.add_argument("--themes", nargs="+", help="only these themes (default: every train theme)")
+    parser.add_argument("--out", type=Path, help="write the scores here (JSON)")
+    args = parser.parse_args(argv)
+
+    pages = load_pages(args.webpages, args.docpages)
+    shares = host_shares(pages)
+    train = [page for page in pages if page["split"] == TRAIN]
+    themes = train_themes()
+    results, pooled = {}, DeletionScore()
+    for theme in args.themes or sorted(set(themes.values())):
+        held = [page for page in train if themes.get(page.get("package")) == theme]
+        if not held:
+            raise SystemExit(f"no train pages of theme {theme!r} (themes: {sorted(set(themes.values()))})")
+        rest = [page for page in train if themes.get(page.get("package")) != theme]
+        model = train_line_model(TrainingPage(p["raw"], p["gold"], shares.get(p["id"]), p["host"]) for p in rest)
+        programs = model.programs([p["raw"] for p in held], [shares.get(p["id"]) for p in held])
+        executions = [execute(page["raw"], program) for page, program in zip(held, programs, strict=True)]
+        scores = score_outputs([LabelledPage(p["id"], theme, p["raw"], p["gold"]) for p in held],
+                               [e.text for e in executions], [e.spans for e in executions],
+                               [label_lines(p["raw"], p["gold"]) for p in held])
+        results[theme] = {"packages": sorted({p["package"] for p in held}), "pages": len(held),
+                          "threshold": model.threshold, **scores[theme].as_dict(True)}
+        pooled.add(scores[theme].deletions)
+        print(row(theme, results[theme]), flush=True)
+    results[ALL] = {"deletions": pooled.as_dict()}  # each theme's pages scored by the model without it
+    print(row(ALL, results[ALL]))
+    if args.out:
+        args.out.write_text(json.dumps({"params": "TrainingParams() defaults", "themes": results}, indent=1))
+    return 0
+
+
+def train_themes() -> dict[str, str]:
+    """Each train package's theme."""
+    return {package.name: package.theme for package in PACKAGES if package.split == TRAIN}
+
+
+def row(theme: str, result: dict) -> str:
+    deletions = result["deletions"]
+    shingles = f"; shingle F1 {result['shingles']['f1']:.3f}" if "shingles" in result else ""
+    return (f"{theme:32s} deleted chars P {deletions['precision']:.3f} R {deletions['recall']:.3f} "
+            f"({deletions['true_positive'] + deletions['false_negative']} boilerplate){shingles}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
