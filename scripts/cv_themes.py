@@ -5,12 +5,13 @@ theme it never saw.
 
 cv_classifier.py's folds group pages by site, and the documentation pages' 17 train sites fall into its four
 folds unevenly (by a hash of the host). Here each theme of the train packages (``DocPackage.theme`` in
-build_docpages.py; the two Furo packages, say, leave together) is held out in turn: the shipped procedure
+build_docpages.py; the three Furo packages, say, leave together) is held out in turn: the shipped procedure
 (``train_line_model``, default TrainingParams, threshold picked on its own out-of-fold probabilities) trains on
 every other train page, web pages included, and its deletion programs on the held-out theme's pages are
 scored with the benchmark's metrics: character-level deletion precision / recall against the line labels (the
-documentation pages' target) and 4-gram shingle F1. Test packages and test web pages are never read. One
-model per theme: about a minute and a half each on one core. Writes a table and, with --out, JSON.
+documentation pages' target) and 4-gram shingle F1. No test page's gold is read (their raw text counts toward
+the site shares, as in train_classifier_model.py). One model per theme: about a minute and a half each on one
+core. Writes a table and, with --out, JSON.
 """
 from __future__ import annotations
 
