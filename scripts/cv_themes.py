@@ -3,7 +3,7 @@ theme it never saw.
 
     python scripts/cv_themes.py --docpages data/docpages/docpages.jsonl.gz --out bench/results/classifier_themes.json
 
-cv_classifier.py's folds group pages by site, and the documentation pages' 17 train sites fall into its four
+cv_classifier.py's folds group pages by site, and the documentation pages' train sites (18) fall into its four
 folds unevenly (by a hash of the host). Here each theme of the train packages (``DocPackage.theme`` in
 build_docpages.py; the three Furo packages, say, leave together) is held out in turn: the shipped procedure
 (``train_line_model``, default TrainingParams, threshold picked on its own out-of-fold probabilities) trains on
@@ -16,6 +16,7 @@ core. Writes a table and, with --out, JSON.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -29,6 +30,7 @@ from lakerefine.udfs.quality.splits import TRAIN
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_docpages import PACKAGES  # noqa: E402
+from cv_classifier import training_params  # noqa: E402
 from train_classifier_model import DEFAULT_WEBPAGES, host_shares, load_pages  # noqa: E402
 
 
@@ -37,8 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--webpages", type=Path, default=DEFAULT_WEBPAGES)
     parser.add_argument("--docpages", type=Path, required=True)
     parser.add_argument("--themes", nargs="+", help="only these themes (default: every train theme)")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a TrainingParams field, as in cv_classifier.py")
     parser.add_argument("--out", type=Path, help="write the scores here (JSON)")
     args = parser.parse_args(argv)
+    params = training_params(args.param)
 
     pages = load_pages(args.webpages, args.docpages)
     shares = host_shares(pages)
@@ -50,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         if not held:
             raise SystemExit(f"no train pages of theme {theme!r} (themes: {sorted(set(themes.values()))})")
         rest = [page for page in train if themes.get(page.get("package")) != theme]
-        model = train_line_model(TrainingPage(p["raw"], p["gold"], shares.get(p["id"]), p["host"]) for p in rest)
+        model = train_line_model((TrainingPage(p["raw"], p["gold"], shares.get(p["id"]), p["host"]) for p in rest),
+                                 params)
         programs = model.programs([p["raw"] for p in held], [shares.get(p["id"]) for p in held])
         executions = [execute(page["raw"], program) for page, program in zip(held, programs, strict=True)]
         scores = score_outputs([LabelledPage(p["id"], theme, p["raw"], p["gold"]) for p in held],
@@ -63,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     results[ALL] = {"deletions": pooled.as_dict()}  # each theme's pages scored by the model without it
     print(row(ALL, results[ALL]))
     if args.out:
-        args.out.write_text(json.dumps({"params": "TrainingParams() defaults", "themes": results}, indent=1))
+        args.out.write_text(json.dumps({"params": dataclasses.asdict(params), "themes": results}, indent=1))
     return 0
 
 
