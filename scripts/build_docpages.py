@@ -176,6 +176,14 @@ PACKAGES = [
                "4a36cb0fac1f8d4d05336a0b7b88f4725288aec0571864da6e670a25c77c8ec3",
                "MkDocs (Material)", "BSD-2-Clause", "train",
                "usr/share/doc/libspng-dev/site", "article.md-content__inner"),
+    # Added 2026-12-05 (train side: Rust's documentation, rustdoc's API pages, whose sidebar lists the page's
+    # sections and items, and the mdBook books, whose sidebar lists every chapter; SIMD intrinsics left out:
+    # thousands of near-copies. python-pandas-doc, the PyData theme, was tried and not kept: MODEL_CARD.md).
+    DocPackage("rust-doc", "1.63.0+dfsg1-2",
+               "96ef96fe6df87d939ca713bd7df3d15c2b778ccb892eca025c4ee504146f697b",
+               "rustdoc and mdBook", "MIT or Apache-2.0", "train",
+               "usr/share/doc/rust-doc/html", "section#main-content, div#content > main",
+               skip=DocPackage.skip + r"|(^|/)src/|(^|/)(core|std)/arch/"),
 ]
 
 
