@@ -18,7 +18,7 @@ from tests.support.programs import is_subsequence
 
 SETTINGS = RefineSettings(backend="classifier")
 PAGE = f"{NAV}\n{PROSE}\n{PROSE} Again, with more words.\n\n{FOOTER}\n"
-# A page with a real paragraph, which the shipped model refines (a page of one repeated sentence sits near its threshold)
+# A page with a real paragraph, which the shipped model refines (a page of one sentence sits near its threshold)
 PARAGRAPH = ("The mills were built in the last century to grind the grain that the farmers of the valley brought down "
              "on carts, and two of them still turn on feast days.")
 ARTICLE = f"{NAV}\n{PROSE}\n{PARAGRAPH}\n{PROSE} Again, with more words.\n\n{FOOTER}\n"
