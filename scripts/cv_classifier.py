@@ -42,15 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docpages", type=Path)
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.4])
     parser.add_argument("--floors", type=float, nargs="+", default=[0.0, 0.05, 0.1, 0.15, 0.2])
-    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                        help="override a TrainingParams field (repeatable)")
+    add_param_argument(parser)
     parser.add_argument("--out", type=Path, help="write the scores here (JSON)")
     args = parser.parse_args(argv)
     params = training_params(args.param)
 
-    pages = load_pages(args.webpages, args.docpages)
-    shares = host_shares(pages)
-    train = [page for page in pages if page["split"] == TRAIN]
+    shares, train = train_pages(args.webpages, args.docpages)
     data = label_pages(TrainingPage(p["raw"], p["gold"], shares.get(p["id"]), p["host"]) for p in train)
     probability = out_of_fold_probabilities(data, params).probability
     labelled = [LabelledPage(p["id"], p["set"], p["raw"], p["gold"]) for p in train]
@@ -69,6 +66,17 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(json.dumps({"train_pages": len(train), "params": dataclasses.asdict(params),
                                         "results": results}, indent=1))
     return 0
+
+
+def add_param_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a TrainingParams field (repeatable)")
+
+
+def train_pages(webpages: Path, docpages: Path | None) -> tuple[dict[str, list[float]], list[dict]]:
+    """The site shares of every page (counted over all pages, as in training) and the train split's pages."""
+    pages = load_pages(webpages, docpages)
+    return host_shares(pages), [page for page in pages if page["split"] == TRAIN]
 
 
 def training_params(overrides: list[str]) -> TrainingParams:

@@ -6,7 +6,8 @@ theme it never saw.
 cv_classifier.py's folds group pages by site, and the documentation pages' train sites (18) fall into its four
 folds unevenly (by a hash of the host). Here each theme of the train packages (``DocPackage.theme`` in
 build_docpages.py; the three Furo packages, say, leave together) is held out in turn: the shipped procedure
-(``train_line_model``, default TrainingParams, threshold picked on its own out-of-fold probabilities) trains on
+(``train_line_model``, default TrainingParams or ``--param`` overrides as in cv_classifier.py, threshold picked on
+its own out-of-fold probabilities) trains on
 every other train page, web pages included, and its deletion programs on the held-out theme's pages are
 scored with the benchmark's metrics: character-level deletion precision / recall against the line labels (the
 documentation pages' target) and 4-gram shingle F1. No test page's gold is read (their raw text counts toward
@@ -30,8 +31,8 @@ from lakerefine.udfs.quality.splits import TRAIN
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_docpages import PACKAGES  # noqa: E402
-from cv_classifier import training_params  # noqa: E402
-from train_classifier_model import DEFAULT_WEBPAGES, host_shares, load_pages  # noqa: E402
+from cv_classifier import add_param_argument, train_pages, training_params  # noqa: E402
+from train_classifier_model import DEFAULT_WEBPAGES  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,15 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--webpages", type=Path, default=DEFAULT_WEBPAGES)
     parser.add_argument("--docpages", type=Path, required=True)
     parser.add_argument("--themes", nargs="+", help="only these themes (default: every train theme)")
-    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                        help="override a TrainingParams field, as in cv_classifier.py")
+    add_param_argument(parser)
     parser.add_argument("--out", type=Path, help="write the scores here (JSON)")
     args = parser.parse_args(argv)
     params = training_params(args.param)
 
-    pages = load_pages(args.webpages, args.docpages)
-    shares = host_shares(pages)
-    train = [page for page in pages if page["split"] == TRAIN]
+    shares, train = train_pages(args.webpages, args.docpages)
     themes = train_themes()
     results, pooled = {}, DeletionScore()
     for theme in args.themes or sorted(set(themes.values())):
