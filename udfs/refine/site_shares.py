@@ -50,8 +50,10 @@ def site_shares(frame: DataFrame, settings: SiteSettings, text_column: str = "te
     it when done. ``site_shares[k * i + j]`` is line i's share of key kind j (``k = len(KEY_KINDS)``;
     lines as ``program.lines.split_lines`` numbers them). Document ids are unique (the corpus contract)."""
     sited = frame.select("doc_id", site_of(frame, settings).alias("site"), F.col(text_column).alias("text"))
+    # "doc" numbers the persisted rows. A lost block is recomputed from the same input split with the same
+    # numbers as long as ``frame`` reads its rows in a fixed order: a table scan, as both callers pass.
     documents = (sited.where(F.col("site").isNotNull())
-                 .select("doc_id", F.xxhash64("site").alias("site"),
+                 .select("doc_id", F.monotonically_increasing_id().alias("doc"), F.xxhash64("site").alias("site"),
                          F.transform(_line_keys(F.col("text")),
                                      lambda key: F.when(key.isNotNull(), F.xxhash64(key))).alias("keys"))
                  .persist(StorageLevel.DISK_ONLY))   # rows grow with the corpus: never on the heap
@@ -63,7 +65,10 @@ def site_shares(frame: DataFrame, settings: SiteSettings, text_column: str = "te
 
 def _shares_per_document(documents: DataFrame) -> DataFrame:
     """Each document's distinct keys counted per (site, key) (one shuffle, combined map-side), divided by
-    the site's document count, and joined back to every key position of the documents."""
+    the site's document count, and joined back to every key position of the documents. Only positions
+    with a key go through that join (null keys would all hash to their site's one partition), hashed on
+    the (site, key) shares rather than sorted, and the positions carry the document's number, not its id
+    string: a row per key position is shuffled twice, so its width is most of the pass's cost."""
     site_docs = (documents.groupBy("site").agg(F.count("*").alias("site_docs"))
                  .where(F.col("site_docs") >= MIN_SITE_DOCUMENTS))
     distinct_keys = F.array_distinct(F.filter("keys", lambda key: key.isNotNull()))
@@ -72,11 +77,15 @@ def _shares_per_document(documents: DataFrame) -> DataFrame:
     shares = (key_docs.join(site_docs, "site")
               .select("site", "key", (F.col("key_docs") / F.col("site_docs")).alias("share")))
     positions = (documents.join(site_docs.select("site"), "site", "left_semi")
-                 .select("doc_id", "site", F.posexplode_outer("keys").alias("pos", "key")))
-    line = F.when(F.col("pos").isNotNull(), F.struct("pos", "share"))
-    return (positions.join(shares, ["site", "key"], "left")
-            .groupBy("doc_id").agg(F.array_sort(F.collect_list(line)).alias("lines"))
-            .select("doc_id", F.transform("lines", lambda x: x["share"]).cast(SHARES_TYPE).alias(SITE_SHARES)))
+                 .select("doc", "site", F.posexplode_outer("keys").alias("pos", "key")))
+    keyed = (positions.where(F.col("key").isNotNull())
+             .join(shares.hint("shuffle_hash"), ["site", "key"], "left").select("doc", "pos", "share"))
+    unkeyed = positions.where(F.col("key").isNull()).select("doc", "pos", F.lit(None).cast("double").alias("share"))
+    line = F.when(F.col("pos").isNotNull(), F.struct("pos", "share"))   # pos is null for a document without keys
+    per_doc = (keyed.unionByName(unkeyed)
+               .groupBy("doc").agg(F.array_sort(F.collect_list(line)).alias("lines"))
+               .select("doc", F.transform("lines", lambda x: x["share"]).cast(SHARES_TYPE).alias(SITE_SHARES)))
+    return per_doc.join(documents.select("doc", "doc_id").hint("shuffle_hash"), "doc").select("doc_id", SITE_SHARES)
 
 
 def _materialized(frame: DataFrame) -> DataFrame:
