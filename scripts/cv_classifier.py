@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lakerefine.udfs.classifier.features import BLANK
+from lakerefine.udfs.classifier.features import BLANK, floor_words
 from lakerefine.udfs.classifier.model import fill_blank_lines
 from lakerefine.udfs.classifier.program import deletion_program
 from lakerefine.udfs.classifier.training import TrainingPage, TrainingParams, label_pages, out_of_fold_probabilities
@@ -94,7 +94,8 @@ def training_params(overrides: list[str]) -> TrainingParams:
 
 def score(pages: list[LabelledPage], labels: list, keep: list[np.ndarray], words: list[np.ndarray],
           threshold: float, floor: float) -> dict[str, dict]:
-    executions = [execute(page.raw, deletion_program(page.raw, page_keep, threshold, line_words, floor))
+    executions = [execute(page.raw, deletion_program(page.raw, page_keep, threshold, floor_words(page.raw, line_words),
+                                                     floor))
                   for page, page_keep, line_words in zip(pages, keep, words, strict=True)]
     scores: dict[str, SetScore] = score_outputs(pages, [e.text for e in executions], [e.spans for e in executions],
                                                 labels)

@@ -9,12 +9,15 @@ from lakerefine.udfs.classifier.features import (
     LINE_FEATURES,
     OFFSETS,
     SPACE,
+    floor_words,
     line_features,
     line_sums,
+    line_words,
     parse,
 )
 from lakerefine.udfs.program.lines import split_lines
-from tests.support.webpages import needs_webpages, pages_of
+from tests.support.floor_words import UNSPACED_CLASS, plain_floor_words
+from tests.support.webpages import all_pages, needs_webpages, pages_of
 
 COLUMN = {name: i for i, name in enumerate(FEATURE_NAMES)}
 # Missing by design on a line with no visible character: shares of its characters and words.
@@ -142,3 +145,22 @@ def test_a_batch_gives_every_text_the_rows_it_gets_alone():
     assert not np.isnan(features[:, COLUMN["word_score_mean@mean10"]]).all()
     alone = [line_features(t, s, lexicon) for t, s in zip(texts, shares, strict=True)]
     np.testing.assert_array_equal(features, np.vstack(alone))
+
+
+def test_floor_words_count_each_character_of_an_unspaced_script_as_a_word():
+    for text in ["ナビ\nこれは本文です。AI技术 hello 世界\n\n", "日本語", "Home 中文 English\r\nsecond line", "",
+                 "plain English only\nand more words\n"]:
+        words = line_words(line_features(text))
+        assert floor_words(text, words).tolist() == plain_floor_words(text)
+    english = "plain English only\nand more words\n"
+    english_words = line_words(line_features(english))
+    assert floor_words(english, english_words) is english_words  # no unspaced character: the \\w+ counts as they are
+
+
+@needs_webpages
+def test_floor_words_on_real_pages_match_a_plain_count():
+    pages = [p for p in all_pages() if re.search(f"[{UNSPACED_CLASS}]", p["raw"] or "")]
+    assert len(pages) >= 6  # the Chinese and Japanese pages and pages with language menus
+    for page in pages:
+        text = page["raw"]
+        assert floor_words(text, line_words(line_features(text))).tolist() == plain_floor_words(text), page["id"]

@@ -1,6 +1,5 @@
 import hashlib
 import json
-import re
 
 import numpy as np
 import pytest
@@ -11,8 +10,9 @@ from lakerefine.udfs.classifier.model import LineModel
 from lakerefine.udfs.classifier.program import deletion_program
 from lakerefine.udfs.classifier.training import TrainingPage, TrainingParams, train_line_model
 from lakerefine.udfs.program.executor import execute
-from lakerefine.udfs.program.lines import count_lines, split_lines
+from lakerefine.udfs.program.lines import count_lines
 from lakerefine.udfs.quality.shingles import ShingleScore, score_page
+from tests.support.floor_words import plain_floor_words
 from tests.support.webpages import needs_webpages, pages_of
 
 pytestmark = [needs_webpages, pytest.mark.slow]
@@ -60,9 +60,10 @@ def test_save_and_load_give_the_same_predictions_and_the_file_hash(trained, tmp_
 
 def test_programs_are_the_deletion_programs_of_the_probabilities_and_word_counts(trained):
     model, held_out = trained
-    texts = [page["raw"] for page in held_out] + ["", "one line", "menu\n\nStory one two three.\n"]
+    texts = [page["raw"] for page in held_out] + ["", "one line", "menu\n\nStory one two three.\n",
+                                                  "メニュー\n\nこれは本文です。とても長い文章が続きます。\n"]
     for text, keep, program in zip(texts, model.keep_probabilities(texts), model.programs(texts), strict=True):
-        words = [len(re.findall(r"\w+", line)) for line in split_lines(text)]
+        words = plain_floor_words(text)
         assert program == deletion_program(text, keep, model.threshold, words, model.page_floor)
 
 

@@ -27,6 +27,10 @@ LETTER, DIGIT, UPPER, SPACE, WORD, CODE = 1, 2, 4, 8, 16, 32
 _CODE_CHARS = set("{}[]()<>=;$#/\\|*+_")
 _SENTENCE_END = {ord(c) for c in ".!?\u2026"}
 _CLOSERS = {ord(c) for c in "\"'\u201d\u2019)]"}
+# Scripts written without spaces between words (kana, CJK ideographs with extension A, compatibility and
+# extensions B and up, half-width katakana), where \w+ makes a whole sentence one word.
+UNSPACED = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F),
+            (0x20000, 0x323AF))
 _BULLETS = {ord(c) for c in "*-\u2022\u00b7>\u25cf\u25aa\u2013\u2014|"}
 
 LINE_FEATURES = (
@@ -159,6 +163,34 @@ def parse(texts: list[str]) -> ParsedBatch:
     word_line = np.searchsorted(newlines, word_starts)  # newlines before each word
     return ParsedBatch(codes, flags, lower_codes(codes, flags), starts, ends, word_starts, word_ends, word_line,
                        lengths, line_text)
+
+
+def floor_words(text: str, line_words: np.ndarray) -> np.ndarray:
+    """The words of each line of ``text`` as the page floor counts them (program.py): ``line_words`` (its \\w+
+    runs), except that every word character of a script written without spaces (``UNSPACED``) is a word, so
+    that a line of Chinese or Japanese weighs by its length as a line of English does. (The features keep \\w+
+    runs: segmenting them too cost the documentation pages out of fold; MODEL_CARD.md.)"""
+    if text.isascii():
+        return line_words
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    if not _unspaced(codes[codes >= UNSPACED[0][0]]).any():
+        return line_words
+    parsed = parse([text])
+    word = (parsed.flags & WORD) > 0
+    alone = word & _unspaced(parsed.codes)
+    cut_before = ~np.concatenate([[False], word[:-1]]) | alone | np.concatenate([[False], alone[:-1]])
+    starts = np.flatnonzero(word & cut_before)
+    words = np.bincount(np.searchsorted(parsed.ends, starts), minlength=parsed.lines).astype(line_words.dtype)
+    if words.shape != line_words.shape:
+        raise ValueError(f"{words.size} lines in the text, {line_words.size} word counts")
+    return words
+
+
+def _unspaced(codes: np.ndarray) -> np.ndarray:
+    found = np.zeros(codes.shape, dtype=bool)
+    for first, last in UNSPACED:
+        found |= (codes >= first) & (codes <= last)
+    return found
 
 
 def batch_features(

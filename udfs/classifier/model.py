@@ -18,7 +18,7 @@ import lightgbm
 import numpy as np
 
 from .context import CONTEXT_FEATURE_NAMES, context_features
-from .features import BLANK, FEATURE_NAMES, batch_features, line_words
+from .features import BLANK, FEATURE_NAMES, batch_features, floor_words, line_words
 from .lexicon import Lexicon
 from .program import deletion_program
 
@@ -48,7 +48,7 @@ class LineModel:
     ) -> list[str]:
         """``programs`` from the texts' feature matrix and keep probabilities."""
         words = np.split(line_words(features), np.cumsum(lengths)[:-1])
-        return [deletion_program(text, keep, self.threshold, line_words, self.page_floor)
+        return [deletion_program(text, keep, self.threshold, floor_words(text, line_words), self.page_floor)
                 for text, keep, line_words in zip(texts, probabilities, words, strict=True)]
 
     def keep_probabilities(

@@ -15,10 +15,10 @@ def deletion_program(
 ) -> str:
     """``remove_lines`` for every run of lines whose keep probability is below ``threshold``;
     ``keep_all()`` when no line goes, and ``KeptWhole()`` (``keep_all()``, audited as ``kept_whole``) when
-    the lines that stay would hold less than ``page_floor`` of the text's words (``line_words``: \\w+ words
-    per line): a page where the model finds almost no content is one it does not understand (a directory,
-    a table of contents, an article inside one script line), and deleting a whole document is a filter's
-    decision, not a refiner's."""
+    the lines that stay would hold less than ``page_floor`` of the text's words (``line_words``: words per
+    line, as features.floor_words counts them): a page where the model finds almost no content is one it
+    does not understand (a directory, a table of contents, an article inside one script line), and deleting
+    a whole document is a filter's decision, not a refiner's."""
     keep = np.asarray(keep_probability, dtype=np.float64)
     lines = count_lines(text)
     if keep.shape != (lines,):
