@@ -26,14 +26,20 @@ import numpy as np
 from lakerefine.udfs.classifier.features import BLANK, floor_words
 from lakerefine.udfs.classifier.model import fill_blank_lines
 from lakerefine.udfs.classifier.program import deletion_program
-from lakerefine.udfs.classifier.training import TrainingPage, TrainingParams, label_pages, out_of_fold_probabilities
+from lakerefine.udfs.classifier.training import TrainingPage, label_pages, out_of_fold_probabilities
 from lakerefine.udfs.program.executor import execute
 from lakerefine.udfs.quality.labels import label_lines
 from lakerefine.udfs.quality.scoring import ALL, LabelledPage, SetScore, score_outputs
 from lakerefine.udfs.quality.splits import TRAIN
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_classifier_model import DEFAULT_WEBPAGES, host_shares, load_pages  # noqa: E402
+from train_classifier_model import (  # noqa: E402
+    DEFAULT_WEBPAGES,
+    add_param_argument,
+    host_shares,
+    load_pages,
+    training_params,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,28 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def add_param_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                        help="override a TrainingParams field (repeatable)")
-
-
 def train_pages(webpages: Path, docpages: Path | None) -> tuple[dict[str, list[float]], list[dict]]:
     """The site shares of every page (counted over all pages, as in training) and the train split's pages."""
     pages = load_pages(webpages, docpages)
     return host_shares(pages), [page for page in pages if page["split"] == TRAIN]
-
-
-def training_params(overrides: list[str]) -> TrainingParams:
-    """TrainingParams with ``name=value`` overrides, each value parsed as its field's type."""
-    fields = {field.name: field for field in dataclasses.fields(TrainingParams)}
-    defaults, changes = TrainingParams(), {}
-    for override in overrides:
-        name, _, value = override.partition("=")
-        if name not in fields:
-            raise SystemExit(f"--param {override!r}: TrainingParams has no field {name!r} ({', '.join(fields)})")
-        default = getattr(defaults, name)
-        changes[name] = type(default)(value) if default is not None else float(value)
-    return dataclasses.replace(defaults, **changes)
 
 
 def score(pages: list[LabelledPage], labels: list, keep: list[np.ndarray], words: list[np.ndarray],

@@ -31,8 +31,8 @@ from lakerefine.udfs.quality.splits import TRAIN
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_docpages import PACKAGES  # noqa: E402
-from cv_classifier import add_param_argument, train_pages, training_params  # noqa: E402
-from train_classifier_model import DEFAULT_WEBPAGES  # noqa: E402
+from cv_classifier import train_pages  # noqa: E402
+from train_classifier_model import DEFAULT_WEBPAGES, add_param_argument, training_params  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,6 +16,7 @@ the same data and code rebuild it byte for byte (LightGBM deterministic, one thr
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
 import hashlib
 import json
@@ -43,9 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docpages", type=Path, help="docpages.jsonl.gz (train packages train, test ones score)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--no-site-shares", action="store_true", help="train and score without the site feature")
-    parser.add_argument("--trees", type=int, default=TrainingParams.trees)
-    parser.add_argument("--line-weight", default=TrainingParams.line_weight, choices=("lines", "words", "sqrt_words"))
-    parser.add_argument("--min-recall", type=float, default=TrainingParams.min_recall)
+    add_param_argument(parser)
     parser.add_argument("--scores", type=Path, help="also write the held-out scores here (JSON)")
     args = parser.parse_args(argv)
 
@@ -56,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(train)} train pages, {len(test)} test pages", file=sys.stderr)
     model = train_line_model(
         (TrainingPage(page["raw"], page["gold"], shares.get(page["id"]), page["host"]) for page in train),
-        TrainingParams(trees=args.trees, line_weight=args.line_weight, min_recall=args.min_recall),
+        training_params(args.param),
     )
     scores = score(model, test, shares)
     model.training["data"] = {str(path.name): sha256_of(path) for path in (args.webpages, args.docpages) if path}
@@ -151,6 +150,24 @@ def table(scores: dict) -> str:
 
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def add_param_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a TrainingParams field (repeatable)")
+
+
+def training_params(overrides: list[str]) -> TrainingParams:
+    """TrainingParams with ``name=value`` overrides, each value parsed as its field's type."""
+    fields = {field.name: field for field in dataclasses.fields(TrainingParams)}
+    defaults, changes = TrainingParams(), {}
+    for override in overrides:
+        name, _, value = override.partition("=")
+        if name not in fields:
+            raise SystemExit(f"--param {override!r}: TrainingParams has no field {name!r} ({', '.join(fields)})")
+        default = getattr(defaults, name)
+        changes[name] = type(default)(value) if default is not None else float(value)
+    return dataclasses.replace(defaults, **changes)
 
 
 if __name__ == "__main__":
