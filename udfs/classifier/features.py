@@ -175,15 +175,11 @@ def floor_words(text: str, line_words: np.ndarray) -> np.ndarray:
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     if not _unspaced(codes[codes >= UNSPACED[0][0]]).any():
         return line_words
-    parsed = parse([text])
-    word = (parsed.flags & WORD) > 0
-    alone = word & _unspaced(parsed.codes)
+    word = (char_flags(codes) & WORD) > 0
+    alone = word & _unspaced(codes)
     cut_before = ~np.concatenate([[False], word[:-1]]) | alone | np.concatenate([[False], alone[:-1]])
-    starts = np.flatnonzero(word & cut_before)
-    words = np.bincount(np.searchsorted(parsed.ends, starts), minlength=parsed.lines).astype(line_words.dtype)
-    if words.shape != line_words.shape:
-        raise ValueError(f"{words.size} lines in the text, {line_words.size} word counts")
-    return words
+    line = np.searchsorted(np.flatnonzero(codes == 10), np.flatnonzero(word & cut_before))
+    return np.bincount(line, minlength=line_words.size).astype(line_words.dtype)
 
 
 def _unspaced(codes: np.ndarray) -> np.ndarray:
