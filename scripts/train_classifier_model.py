@@ -165,9 +165,16 @@ def training_params(overrides: list[str]) -> TrainingParams:
         name, _, value = override.partition("=")
         if name not in fields:
             raise SystemExit(f"--param {override!r}: TrainingParams has no field {name!r} ({', '.join(fields)})")
-        default = getattr(defaults, name)
-        changes[name] = type(default)(value) if default is not None else float(value)
+        changes[name] = _parsed(value, getattr(defaults, name), override)
     return dataclasses.replace(defaults, **changes)
+
+
+def _parsed(value: str, default, override: str):
+    if isinstance(default, bool):  # bool("false") is True
+        if value.lower() not in ("true", "false"):
+            raise SystemExit(f"--param {override!r}: true or false")
+        return value.lower() == "true"
+    return type(default)(value) if default is not None else float(value)
 
 
 if __name__ == "__main__":

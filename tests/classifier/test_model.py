@@ -13,6 +13,7 @@ from lakerefine.udfs.program.executor import execute
 from lakerefine.udfs.program.lines import count_lines
 from lakerefine.udfs.quality.shingles import ShingleScore, score_page
 from tests.support.floor_words import plain_floor_words
+from tests.support.monotone import lowered_keep_probabilities
 from tests.support.webpages import needs_webpages, pages_of
 
 pytestmark = [needs_webpages, pytest.mark.slow]
@@ -87,6 +88,12 @@ def test_the_file_holds_the_context_stage_and_a_file_without_one_predicts_with_t
     first = model.booster.predict(features[text])
     np.testing.assert_allclose(np.concatenate(one_stage.probabilities(features, lengths))[text], first)
     assert not np.allclose(np.concatenate(model.probabilities(features, lengths))[text], first)
+
+
+def test_the_context_stage_never_lowers_a_keep_probability_as_a_probability_it_reads_rises(trained):
+    model, held_out = trained
+    texts = [page["raw"] for page in held_out]
+    assert all(lowered_keep_probabilities(model, texts, step) == 0 for step in (0.05, 0.3, 1.0))
 
 
 def test_a_model_trained_on_20_pages_beats_raw_on_held_out_pages(trained):

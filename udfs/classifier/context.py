@@ -6,7 +6,11 @@ more about it than their features do: stacked sequential learning (Cohen & Carva
 stage is a second set of trees over, per line: its first-stage probability, those of lines -5..+5, their
 means over windows of 2, 5, 10 and 30 lines and over the text, the shares of the text's likely-kept words
 (probability >= 0.5) before and after it, and its words. Blank lines carry no probability (NaN: missing).
-It is trained on out-of-fold first-stage probabilities (training.py), as it will see them on unseen sites.
+It is trained on out-of-fold first-stage probabilities (training.py), as it will see them on unseen sites,
+and is monotone in each probability it reads (LightGBM's monotone constraints): a line's keep probability never
+falls because the first stage is surer of the line, of a neighbour or of the text. Unconstrained, its trees
+learned that a text the first stage keeps almost whole is suspect, and deleted a whole tutorial whose every line
+the first stage kept at .99 (MODEL_CARD.md, "Monotone context stage").
 """
 from __future__ import annotations
 

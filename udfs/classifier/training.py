@@ -5,11 +5,12 @@ of-fold score is a score on sites the model has not seen. The word-score columns
 lexicon built on the other folds, so the trees learn how far a lexicon can be trusted on sites it has not
 seen, as at prediction time; the model keeps the lexicon of all pages. Only lines with text train (blank lines
 follow their neighbours: model.fill_blank_lines). The context stage (context.py) trains on the first stage's
-out-of-fold probabilities, with the same folds. The threshold is picked on the last stage's out-of-fold
-probabilities: the one with the best page-averaged F1 of kept words among those whose page-averaged recall is
-at least ``min_recall`` (the highest-recall one if none reaches it). The page floor (program.py) is a parameter: the
-word labels of the alignment cannot score it (a page whose article the alignment could not place has no
-kept words to lose), so scripts/cv_classifier.py chose it on out-of-fold shingle scores.
+out-of-fold probabilities, with the same folds, monotone in every probability it reads (``context_monotone``).
+The threshold is picked on the last stage's out-of-fold probabilities: the one with the best page-averaged F1 of
+kept words among those whose page-averaged recall is at least ``min_recall`` (the highest-recall one if none reaches
+it). The page floor (program.py) is a parameter: the word labels of the alignment cannot score it (a page whose
+article the alignment could not place has no kept words to lose), so scripts/cv_classifier.py chose it on out-of-
+fold shingle scores.
 """
 from __future__ import annotations
 
@@ -53,6 +54,7 @@ class TrainingParams:
     lexicon_min_count: int = 5  # lines a word must occur on to enter the lexicon
     threshold: float | None = None  # None: picked on out-of-fold probabilities
     page_floor: float = 0.1  # program.py; chosen by scripts/cv_classifier.py (MODEL_CARD.md)
+    context_monotone: bool = True  # the context stage never lowers a line's keep probability as one it reads rises
     seed: int = 0
     num_threads: int = 1  # OpenMP threads busy-wait: one thread is fastest on a shared machine
     name: str = "lakerefine-line-gbt"
@@ -225,5 +227,7 @@ def _fit(features: np.ndarray, labels: np.ndarray, weight: np.ndarray, params: T
         "feature_fraction": params.feature_fraction, "seed": params.seed, "deterministic": True,
         "force_col_wise": True, "num_threads": params.num_threads, "verbosity": -1,
     }
+    if params.context_monotone and names == CONTEXT_FEATURE_NAMES:
+        settings["monotone_constraints"] = [int(name.startswith("probability")) for name in names]
     dataset = lightgbm.Dataset(features, labels, weight=weight, feature_name=list(names))
     return lightgbm.train(settings, dataset, num_boost_round=trees)
