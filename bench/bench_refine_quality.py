@@ -1,11 +1,13 @@
 """How good refinement is on real labelled pages: every backend side by side with raw and HTML extractors.
 
     python bench/bench_refine_quality.py [--backend rules [classifier hf ...]] [--split test|all]
-        [--data webpages docpages] [--anchors trafilatura justext readability resiliparse | --anchors]
+        [--data webpages docpages | languages] [--anchors trafilatura justext readability resiliparse | --anchors]
         [--spark] [--limit N] [--max-chars N] [--set KEY=VALUE ...]
 
 Data: ../shared/data/webpages (five public sets; see its README) and data/docpages
-(documentation pages with code). Held out (``--split test``, the default): a page's
+(documentation pages with code); ``--data languages``, never by default: data/languages (the
+Debian Reference in nine languages, one set each, all held out: an independent check of how
+refinement carries across languages on the same book). Held out (``--split test``, the default): a page's
 own ``split`` field where it has one (docpages: by package), else
 ``lakerefine.udfs.quality.splits.split_of(id)``.
 
@@ -48,7 +50,9 @@ from lakerefine.udfs.quality.splits import split_of
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = {"webpages": REPO.parent / "shared" / "data" / "webpages" / "webpages.jsonl.gz",
-        "docpages": REPO / "data" / "docpages" / "docpages.jsonl.gz"}
+        "docpages": REPO / "data" / "docpages" / "docpages.jsonl.gz",
+        "languages": REPO / "data" / "languages" / "debian_reference.jsonl.gz"}  # an independent check: not default
+DEFAULT_DATA = ("webpages", "docpages")
 RESULTS = REPO / "bench" / "results"
 ANCHORS = ("trafilatura", "justext", "readability", "resiliparse")
 
@@ -329,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", nargs="+", default=["rules"], help="refine.backend names (default: rules)")
     parser.add_argument("--anchors", nargs="*", default=list(ANCHORS), choices=ANCHORS,
                         help="HTML extractors to run (none: --anchors with no name)")
-    parser.add_argument("--data", nargs="+", default=list(DATA), choices=list(DATA))
+    parser.add_argument("--data", nargs="+", default=list(DEFAULT_DATA), choices=list(DATA))
     parser.add_argument("--split", choices=["test", "all"], default="test")
     parser.add_argument("--limit", type=int, default=None, help="at most this many pages per set (quick runs)")
     parser.add_argument("--max-chars", type=int, default=None,

@@ -149,7 +149,7 @@ def ceiling(pages: list[LabelledPage]) -> dict:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", nargs="+", default=["webpages", "docpages"], choices=list(quality.DATA),
+    parser.add_argument("--data", nargs="+", default=list(quality.DEFAULT_DATA), choices=list(quality.DATA),
                         help="labelled pages to train on and report on (bench_refine_quality's loaders)")
     parser.add_argument("--train-pages", type=int, default=24, help="train pages, round-robin over the sets")
     parser.add_argument("--test-pages", type=int, default=3, help="held-out pages per set")

@@ -1,6 +1,11 @@
 """Build data/docpages/docpages.jsonl.gz: documentation pages with code, labelled from the DOM.
 
     python scripts/build_docpages.py [--out data/docpages] [--downloads /tmp/lakerefine-docpages]
+    python scripts/build_docpages.py --set languages   # data/languages/debian_reference.jsonl.gz
+
+``--set languages`` builds the independent language check instead: every chapter of the Debian Reference
+in nine languages (``LANGUAGE_PACKAGES``: the same book and theme translated, so what differs between its
+sets is the language), all on the test side, each language its own set.
 
 Downloads pinned Debian bookworm ``-doc`` packages with ``apt-get download`` (no root
 needed), checks each .deb's sha256, unpacks it with ``dpkg-deb -x`` and picks up to
@@ -52,6 +57,9 @@ class DocPackage:
     root: str  # the HTML folder inside the package
     main: str  # CSS selector(s) of the main content, joined in page order
     drop: str = ""  # CSS selector of navigation inside the main content
+    data_set: str = "docpages"  # the records' ``set``
+    needs_code: bool = True  # only pages whose main content holds code
+    max_html_bytes: int = MAX_HTML_BYTES
     # indexes, search pages and whole-file source listings (Sphinx _modules/, Doxygen *_source.html)
     skip: str = (r"(^|/)(genindex|search|py-modindex|index-all|allclasses[^/]*|overview-tree|deprecated-list)\.html$"
                  r"|(^|/)_(modules|sources)/|_source\.html$")
@@ -186,6 +194,26 @@ PACKAGES = [
                skip=DocPackage.skip + r"|(^|/)src/|(^|/)(core|std)/arch/"),
 ]
 
+DEBIAN_REFERENCE = {  # language: sha256 of debian-reference-<language>_2.100_all.deb
+    "en": "9f31d3a17df505de09689ca255512ea58c1fc47c59bb1b0c7bf1c23362e9743f",
+    "de": "3b0ce65fd63e75ddf8eb07ca36293425135080e690a07e06a6ac8bc8040ef0aa",
+    "fr": "01424cba9bfa2e13166da22d3d692d33a22ec7d8ef935ec81fd8802746087f65",
+    "es": "a59b68c96f83d3cf29a476c847aee38364764603ea62eee592791e0a843a269e",
+    "it": "7894062a5e9203a57ec6cb8d6a47d5ffb58c41dc004766522f1b4d78b2a8e0c6",
+    "pt": "c9c5d30a8608485bad60f7bd7ce6c755af4a129c2b30511ee733b90ac17e7dfa",
+    "ja": "f67140e0b994409413bd5fcc8dfcce832445c99d724401f0275fa238daf30325",
+    "zh-cn": "6d2d8d9a646397e28b04cdff23d2e4374101ebf9be348e35961af62c8a2d0977",
+    "zh-tw": "d2785bbfcb9c3eb6343a37520df595a720bb30fa634d4cf0750d1c04a0226057",
+}
+LANGUAGE_PACKAGES = [
+    DocPackage(f"debian-reference-{language}", "2.100", sha256, "DocBook XSL (Debian Reference)", "GPL-2.0-or-later",
+               "test", "usr/share/debian-reference", "body > div:not(.navheader):not(.navfooter)",
+               data_set=f"debian-reference-{language}", needs_code=False, max_html_bytes=1_000_000)
+    for language, sha256 in DEBIAN_REFERENCE.items()
+]
+DATA_SETS = {"docpages": (PACKAGES, Path("data/docpages"), "docpages.jsonl.gz"),
+             "languages": (LANGUAGE_PACKAGES, Path("data/languages"), "debian_reference.jsonl.gz")}
+
 
 def fetch(package: DocPackage, downloads: Path) -> Path:
     """The package unpacked under ``downloads``; its .deb fetched and checked first."""
@@ -246,7 +274,7 @@ def package_pages(package: DocPackage, unpacked: Path, counts: dict[str, int]) -
         if len(pages) == PAGES_PER_PACKAGE:
             break
         data = path.read_bytes()
-        if len(data) > MAX_HTML_BYTES:
+        if len(data) > package.max_html_bytes:
             counts["too_large"] += 1
             continue
         try:
@@ -255,13 +283,13 @@ def package_pages(package: DocPackage, unpacked: Path, counts: dict[str, int]) -
             counts["not_utf8"] += 1
             continue
         gold, has_code = main_content_text(html, package)
-        if not has_code or len(gold) < MIN_GOLD_CHARS:
+        if (package.needs_code and not has_code) or len(gold) < MIN_GOLD_CHARS:
             counts["no_code_or_short"] += 1
             continue
         relative = str(path.relative_to(root))
         pages.append({
-            "id": f"docpages/{package.name}/{relative}",
-            "set": "docpages",
+            "id": f"{package.data_set}/{package.name}/{relative}",
+            "set": package.data_set,
             "package": package.name,
             "url": f"https://docs.{package.name}.debian.invalid/{relative}",
             "split": package.split,
@@ -291,21 +319,24 @@ def summary(package: DocPackage, pages: list[dict]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("data/docpages"))
+    parser.add_argument("--set", choices=sorted(DATA_SETS), default="docpages")
+    parser.add_argument("--out", type=Path, help="the data folder (default: data/docpages or data/languages)")
     parser.add_argument("--downloads", type=Path, default=Path("/tmp/lakerefine-docpages"))
     args = parser.parse_args(argv)
+    packages, default_out, file_name = DATA_SETS[args.set]
+    out = args.out or default_out
     args.downloads.mkdir(parents=True, exist_ok=True)
-    args.out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     all_pages = []
-    for package in PACKAGES:
+    for package in packages:
         counts = {"too_large": 0, "not_utf8": 0, "no_code_or_short": 0}
         pages = package_pages(package, fetch(package, args.downloads), counts)
         all_pages.extend(pages)
         print(json.dumps({**summary(package, pages), "passed_over": counts}), file=sys.stderr)
-    write_jsonl_gz(all_pages, args.out / "docpages.jsonl.gz")
-    digest = hashlib.sha256((args.out / "docpages.jsonl.gz").read_bytes()).hexdigest()
-    (args.out / "docpages.jsonl.gz.sha256").write_text(f"{digest}  docpages.jsonl.gz\n")
-    print(f"{len(all_pages)} pages -> {args.out / 'docpages.jsonl.gz'} (sha256 {digest})", file=sys.stderr)
+    write_jsonl_gz(all_pages, out / file_name)
+    digest = hashlib.sha256((out / file_name).read_bytes()).hexdigest()
+    (out / f"{file_name}.sha256").write_text(f"{digest}  {file_name}\n")
+    print(f"{len(all_pages)} pages -> {out / file_name} (sha256 {digest})", file=sys.stderr)
     return 0
 
 

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from lakerefine.udfs.quality.labels import label_lines
 from lakerefine.udfs.quality.shingles import score_page
 from tests.support.bench import load_bench
 
@@ -27,6 +28,18 @@ def test_the_held_out_doc_pages_are_whole_test_packages(bench):
                         "libgcrypt20-doc", "nodejs-doc", "git-doc", "python-scrapy-doc", "python-sqlalchemy-doc",
                         "libfmt-doc"}
     assert len(pages) == 238 and len(bench.load_pages([bench.DATA["docpages"]], "all")) == 616
+
+
+def test_the_language_check_is_one_book_in_nine_languages_all_held_out_and_never_a_default(bench):
+    pages = bench.load_pages([bench.DATA["languages"]], "test")
+    assert len(pages) == len(bench.load_pages([bench.DATA["languages"]], "all")) == 135
+    chapters = {}
+    for page in pages:
+        chapters.setdefault(page.set, []).append(page.page_id.rsplit("/", 1)[1].split(".")[0])
+    english = sorted(chapters["debian-reference-en"])
+    assert len(chapters) == 9 and all(sorted(names) == english for names in chapters.values())
+    assert all(label_lines(page.raw, page.gold) is not None for page in pages)  # every gold line is a raw line
+    assert "languages" not in bench.DEFAULT_DATA
 
 
 def test_three_pages_side_by_side(bench, results):
