@@ -115,7 +115,7 @@ def train_line_model(pages: Iterable[TrainingPage], params: TrainingParams | Non
     context_booster = None
     if out_of_fold.context is not None:
         context_booster = _fit(out_of_fold.context[text], data.labels[text], weight, params, params.context_trees,
-                               CONTEXT_FEATURE_NAMES)
+                               CONTEXT_FEATURE_NAMES, context_constraints(params))
     training = {
         "params": asdict(params), "pages": len(data.lengths), "lines": int(data.labels.size),
         "text_lines": int(text.sum()), "kept_line_share": round(float(data.labels[text].mean()), 4),
@@ -137,11 +137,12 @@ def out_of_fold_probabilities(data: LabelledLines, params: TrainingParams) -> Ou
     text = data.features[:, BLANK] == 0
     weight = line_weights(data.words, params.line_weight)
 
-    def stage(matrix: np.ndarray, trees: int, names: tuple[str, ...]) -> np.ndarray:
+    def stage(matrix: np.ndarray, trees: int, names: tuple[str, ...], monotone: list[int] | None = None) -> np.ndarray:
         probability = np.zeros(data.labels.size)
         for k in range(params.folds):
             held = fold_of_line == k
-            booster = _fit(matrix[~held & text], data.labels[~held & text], weight[~held & text], params, trees, names)
+            booster = _fit(matrix[~held & text], data.labels[~held & text], weight[~held & text], params, trees, names,
+                           monotone)
             probability[held & text] = booster.predict(matrix[held & text], num_threads=params.num_threads)
         return probability
 
@@ -149,7 +150,8 @@ def out_of_fold_probabilities(data: LabelledLines, params: TrainingParams) -> Ou
     if not params.context_trees:
         return OutOfFold(features, None, first)
     context = context_features(first, text, data.words, np.asarray(data.lengths))
-    return OutOfFold(features, context, stage(context, params.context_trees, CONTEXT_FEATURE_NAMES))
+    return OutOfFold(features, context, stage(context, params.context_trees, CONTEXT_FEATURE_NAMES,
+                                              context_constraints(params)))
 
 
 def page_folds(groups: list[str | None], folds: int) -> np.ndarray:
@@ -219,15 +221,22 @@ def line_weights(words: np.ndarray, scheme: str) -> np.ndarray:
     raise ValueError(f"line_weight must be lines, words or sqrt_words, not {scheme!r}")
 
 
+def context_constraints(params: TrainingParams) -> list[int] | None:
+    """LightGBM's monotone constraints of the context stage: +1 on every probability column, or None."""
+    if not params.context_monotone:
+        return None
+    return [int(name.startswith("probability")) for name in CONTEXT_FEATURE_NAMES]
+
+
 def _fit(features: np.ndarray, labels: np.ndarray, weight: np.ndarray, params: TrainingParams, trees: int,
-         names: tuple[str, ...]) -> lightgbm.Booster:
+         names: tuple[str, ...], monotone: list[int] | None = None) -> lightgbm.Booster:
     settings = {
         "objective": "binary", "max_depth": params.max_depth, "num_leaves": params.num_leaves,
         "learning_rate": params.learning_rate, "min_data_in_leaf": params.min_data_in_leaf,
         "feature_fraction": params.feature_fraction, "seed": params.seed, "deterministic": True,
         "force_col_wise": True, "num_threads": params.num_threads, "verbosity": -1,
     }
-    if params.context_monotone and names == CONTEXT_FEATURE_NAMES:
-        settings["monotone_constraints"] = [int(name.startswith("probability")) for name in names]
+    if monotone is not None:
+        settings["monotone_constraints"] = monotone
     dataset = lightgbm.Dataset(features, labels, weight=weight, feature_name=list(names))
     return lightgbm.train(settings, dataset, num_boost_round=trees)
