@@ -8,7 +8,8 @@ from setuptools import find_packages, setup
 LAYOUT = {"jobs": "lakerefine.jobs", "udfs": "lakerefine.udfs",
           "schemas": "lakerefine.schemas", "conf": "lakerefine.conf"}
 
-# Folders of data only: listed as packages of their own, as setuptools asks of any importable folder.
+# Package data per package; the folders that hold data only (prompts, queries, templates, models) are listed
+# as packages of their own, as setuptools asks of any importable folder.
 PACKAGE_DATA = {
     "lakerefine.conf": ["*.yaml", "*.properties"],
     "lakerefine.conf.prompts": ["*.txt"],
