@@ -81,7 +81,7 @@ def load_pages(paths: list[Path], split: str, limit: int | None = None,
                     continue
                 per_set[record["set"]] += 1
                 pages.append(LabelledPage(record["id"], record["set"], record["raw"] or "", record["gold"] or "",
-                                          record.get("html"), record.get("url")))
+                                          record.get("html"), record.get("url"), record.get("language")))
     return pages
 
 
@@ -191,14 +191,26 @@ def run_cli(cli, argv: list[str], config: str, overrides: list[str]) -> None:
         raise SystemExit(f"lakerefine {argv[0]} failed with exit status {code}")
 
 
-def extract_with_anchor(name: str, html: str) -> str:
+# jusText's stoplists are named by language; a page of another named language gets jusText's own
+# language-independent mode (an empty stoplist, both stopword thresholds 0), a page with none English.
+JUSTEXT_STOPLISTS = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
+                     "pt": "Portuguese"}
+
+
+def justext_paragraphs(html: str, language: str | None):
+    import justext
+    stoplist = JUSTEXT_STOPLISTS.get(language or "en")
+    if stoplist is None:
+        return justext.justext(html, frozenset(), stopwords_low=0, stopwords_high=0)
+    return justext.justext(html, justext.get_stoplist(stoplist))
+
+
+def extract_with_anchor(name: str, html: str, language: str | None = None) -> str:
     if name == "trafilatura":
         import trafilatura
         return trafilatura.extract(html) or ""
     if name == "justext":
-        import justext
-        paragraphs = justext.justext(html, justext.get_stoplist("English"))
-        return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+        return "\n".join(p.text for p in justext_paragraphs(html, language) if not p.is_boilerplate)
     if name == "readability":
         import html_text
         from readability import Document
@@ -214,7 +226,7 @@ def run_anchor(pages: list[LabelledPage], name: str) -> Refined:
     texts, statuses, started = [], Counter(), time.perf_counter()
     for page in pages:
         try:
-            texts.append(extract_with_anchor(name, page.html) if page.html else "")
+            texts.append(extract_with_anchor(name, page.html, page.language) if page.html else "")
             statuses["ok" if page.html else "no_html"] += 1
         except Exception:  # an extractor's failure on one page is that page's result
             texts.append("")

@@ -60,6 +60,7 @@ class DocPackage:
     data_set: str = "docpages"  # the records' ``set``
     needs_code: bool = True  # only pages whose main content holds code
     max_html_bytes: int = MAX_HTML_BYTES
+    language: str = ""  # the records' ``language`` (ISO 639-1), where the set names one
     # indexes, search pages and whole-file source listings (Sphinx _modules/, Doxygen *_source.html)
     skip: str = (r"(^|/)(genindex|search|py-modindex|index-all|allclasses[^/]*|overview-tree|deprecated-list)\.html$"
                  r"|(^|/)_(modules|sources)/|_source\.html$")
@@ -208,7 +209,8 @@ DEBIAN_REFERENCE = {  # language: sha256 of debian-reference-<language>_2.100_al
 LANGUAGE_PACKAGES = [
     DocPackage(f"debian-reference-{language}", "2.100", sha256, "DocBook XSL (Debian Reference)", "GPL-2.0-or-later",
                "test", "usr/share/debian-reference", "body > div:not(.navheader):not(.navfooter)",
-               data_set=f"debian-reference-{language}", needs_code=False, max_html_bytes=1_000_000)
+               data_set=f"debian-reference-{language}", needs_code=False, max_html_bytes=1_000_000,
+               language=language)
     for language, sha256 in DEBIAN_REFERENCE.items()
 ]
 DATA_SETS = {"docpages": (PACKAGES, Path("data/docpages"), "docpages.jsonl.gz"),
@@ -287,6 +289,7 @@ def package_pages(package: DocPackage, unpacked: Path, counts: dict[str, int]) -
             counts["no_code_or_short"] += 1
             continue
         relative = str(path.relative_to(root))
+        language = {"language": package.language} if package.language else {}
         pages.append({
             "id": f"{package.data_set}/{package.name}/{relative}",
             "set": package.data_set,
@@ -296,6 +299,7 @@ def package_pages(package: DocPackage, unpacked: Path, counts: dict[str, int]) -
             "html": html,
             "raw": html_text.extract_text(html),
             "gold": gold,
+            **language,
         })
     return pages
 

@@ -40,6 +40,18 @@ def test_the_language_check_is_one_book_in_nine_languages_all_held_out_and_never
     assert len(chapters) == 9 and all(sorted(names) == english for names in chapters.values())
     assert all(label_lines(page.raw, page.gold) is not None for page in pages)  # every gold line is a raw line
     assert "languages" not in bench.DEFAULT_DATA
+    assert all(page.set == f"debian-reference-{page.language}" for page in pages)
+
+
+def test_justext_reads_each_page_with_its_own_languages_stoplist(bench):
+    german = next(page for page in bench.load_pages([bench.DATA["languages"]], "test")
+                  if page.set == "debian-reference-de" and len(page.raw) > 20_000)
+    kept = {language: score_page(bench.extract_with_anchor("justext", german.html, language), german.gold)
+            for language in ("de", None)}  # None: a page whose data names no language is read as English
+    assert kept["de"].recall > 0.2 > kept[None].recall
+    chinese = next(page for page in bench.load_pages([bench.DATA["languages"]], "test")
+                   if page.language == "zh-cn" and len(page.raw) > 20_000)
+    assert bench.extract_with_anchor("justext", chinese.html, "zh-cn")  # no stoplist: language-independent mode
 
 
 def test_three_pages_side_by_side(bench, results):

@@ -25,6 +25,7 @@ class LabelledPage:
     gold: str
     html: str | None = None
     url: str | None = None
+    language: str | None = None  # ISO 639-1 code (with a region: zh-cn) where the data names it
 
 
 @dataclass
