@@ -193,6 +193,9 @@ PACKAGES = [
                "rustdoc and mdBook", "MIT or Apache-2.0", "train",
                "usr/share/doc/rust-doc/html", "section#main-content, div#content > main",
                skip=DocPackage.skip + r"|(^|/)src/|(^|/)(core|std)/arch/"),
+    # Tried 2026-12-06 and not kept (MODEL_CARD.md): apache2-doc 2.4.71-1~deb12u1 (sha256 a7b3d113...,
+    # manual/en, "div#page-content" minus "div#quickview, div.toplang, div.top") and erlang-doc
+    # 1:25.2.3+dfsg-1+deb12u4 (sha256 7d172cec..., "div#content" minus "div.footer"), both Apache-2.0.
 ]
 
 DEBIAN_REFERENCE = {  # language: sha256 of debian-reference-<language>_2.100_all.deb
