@@ -3,8 +3,9 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
+from lakerefine.udfs.classifier import lexicon as lexicon_module
 from lakerefine.udfs.classifier.features import parse, text_word_hashes
-from lakerefine.udfs.classifier.lexicon import Lexicon, build_lexicon, line_scores
+from lakerefine.udfs.classifier.lexicon import BLOCK, Lexicon, build_lexicon, line_scores
 from lakerefine.udfs.program.lines import split_lines
 from tests.support.webpages import needs_webpages, pages_of
 
@@ -34,6 +35,15 @@ def test_on_real_pages_hashes_and_normalised_words_are_in_one_to_one_corresponde
             assert hash_of.setdefault(word, value) == value
             assert word_of.setdefault(value, word) == word
     assert len(hash_of) > 2000
+
+
+def test_a_batch_larger_than_a_block_hashes_as_its_texts_alone_and_keeps_block_sized_tables():
+    texts = [f"Chapter {i}: the quick brown fox, word{i % 97} " * 400 for i in range(200)]  # ~4.6 blocks
+    texts.append("x" * (BLOCK + 5))  # one word longer than a block
+    batch = parse(texts)
+    assert batch.normalised.size > 4 * BLOCK
+    assert np.array_equal(text_word_hashes(batch), np.concatenate([_hashes(text) for text in texts]))
+    assert max(table.size for table in lexicon_module._POWERS.values()) <= BLOCK + 6  # not the batch's size
 
 
 def test_the_lexicon_counts_a_word_once_per_line_and_keeps_frequent_words():
