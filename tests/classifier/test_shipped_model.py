@@ -3,10 +3,12 @@ import hashlib
 import numpy as np
 import pytest
 
-from lakerefine.udfs.classifier.model import LineModel
+from lakerefine.udfs.classifier import model as model_module
+from lakerefine.udfs.classifier.model import LineModel, text_groups
 from lakerefine.udfs.classifier.program import deletion_program
 from lakerefine.udfs.program.executor import execute
 from tests.support.monotone import lowered_keep_probabilities
+from tests.support.webpages import needs_webpages, pages_of
 
 SHIPPED = "line_model.json"
 PAGE = ("Home | News | Sport | Weather\nSign in\n\nStorm closes coastal roads\n\n"
@@ -32,6 +34,26 @@ def test_the_shipped_model_loads_with_its_file_hash_and_refines_a_page():
     assert program == deletion_program(PAGE, keep, model.threshold, [4, 2, 0, 4, 0, 22, 0, 3, 3, 7], model.page_floor)
     refined = execute(PAGE, program).text
     assert "Heavy rain and strong winds" in refined
+
+
+def test_texts_are_grouped_in_order_under_the_character_bound_a_longer_text_alone():
+    texts = ["a" * n for n in (3, 4, 9, 1, 1, 0, 2)]
+    assert text_groups(texts, 7) == [(0, 2), (2, 3), (3, 7)]
+    assert text_groups([], 7) == [] and text_groups(["", "", "ab"], 0) == [(0, 2), (2, 3)]
+
+
+@needs_webpages
+def test_a_batch_refined_in_groups_gets_the_programs_of_one_call(monkeypatch):
+    model = LineModel.load(_shipped_path())
+    texts = [page["raw"] for page in pages_of("page-signal", 40, every=5)] + ["", PAGE]
+    shares = [None] * (len(texts) - 1) + [[0.5] * (3 * PAGE.count("\n"))]
+    monkeypatch.setattr(model_module, "GROUP_CHARS", 10**12)
+    whole = model.programs(texts, shares)
+    monkeypatch.setattr(model_module, "GROUP_CHARS", 20_000)
+    assert len(text_groups(texts, 20_000)) > 10
+    assert model.programs(texts, shares) == whole
+    with pytest.raises(ValueError, match="site_shares"):
+        model.programs(texts, shares[:-1])
 
 
 def test_the_shipped_context_stage_is_monotone_in_the_probabilities_it_reads():

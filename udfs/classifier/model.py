@@ -23,6 +23,10 @@ from .lexicon import Lexicon
 from .program import deletion_program
 
 FORMAT = "lakerefine-line-model/2"
+# The features of a group of texts peak at about 60 bytes per character, so a batch is refined in groups of
+# at most this many characters (a longer text alone): ~120 MB, where 64 documents of a million characters
+# at once took 3.8 GB.
+GROUP_CHARS = 2_000_000
 
 
 @dataclass
@@ -39,9 +43,16 @@ class LineModel:
     context_booster: lightgbm.Booster | None = None  # the context stage (context.py), None: the first stage decides
 
     def programs(self, texts: list[str], site_shares: list[list[float] | None] | None = None) -> list[str]:
-        """One deletion program per text: its lines under the threshold go, unless the page floor holds."""
-        features, lengths = self.feature_matrix(texts, site_shares)
-        return self.programs_of(texts, features, lengths, self.probabilities(features, lengths))
+        """One deletion program per text: its lines under the threshold go, unless the page floor holds.
+        Texts go through in groups of at most GROUP_CHARS characters (the same programs as all at once)."""
+        if site_shares is not None and len(site_shares) != len(texts):
+            raise ValueError(f"{len(site_shares)} site_shares for {len(texts)} texts")
+        programs: list[str] = []
+        for start, end in text_groups(texts, GROUP_CHARS):
+            group = texts[start:end]
+            features, lengths = self.feature_matrix(group, None if site_shares is None else site_shares[start:end])
+            programs += self.programs_of(group, features, lengths, self.probabilities(features, lengths))
+        return programs
 
     def programs_of(
         self, texts: list[str], features: np.ndarray, lengths: list[int], probabilities: list[np.ndarray]
@@ -135,3 +146,17 @@ def fill_blank_lines(probability: np.ndarray, blank: np.ndarray) -> np.ndarray:
     following = np.where(after < text_index.size, probability[text_index[np.minimum(after, text_index.size - 1)]],
                          -np.inf)
     return np.where(blank, np.maximum(previous, following), probability)
+
+
+def text_groups(texts: list[str], max_chars: int) -> list[tuple[int, int]]:
+    """(start, end) of runs of consecutive texts holding at most ``max_chars`` characters together, a longer
+    text alone; every text in exactly one run, in order."""
+    groups, start, chars = [], 0, 0
+    for i, text in enumerate(texts):
+        if i > start and chars + len(text) > max_chars:
+            groups.append((start, i))
+            start, chars = i, 0
+        chars += len(text)
+    if start < len(texts):
+        groups.append((start, len(texts)))
+    return groups
