@@ -191,15 +191,37 @@ def run_cli(cli, argv: list[str], config: str, overrides: list[str]) -> None:
         raise SystemExit(f"lakerefine {argv[0]} failed with exit status {code}")
 
 
-# jusText's stoplists are named by language; a page of another named language gets jusText's own
-# language-independent mode (an empty stoplist, both stopword thresholds 0), a page with none English.
-JUSTEXT_STOPLISTS = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
-                     "pt": "Portuguese"}
+# jusText's stoplists by ISO 639-1 code, for the languages py3langid identifies. A page of a language without
+# one gets jusText's own language-independent mode (an empty stoplist, both stopword thresholds 0).
+JUSTEXT_STOPLISTS = {
+    "af": "Afrikaans", "an": "Aragonese", "ar": "Arabic", "az": "Azerbaijani", "be": "Belarusian", "bg": "Bulgarian",
+    "bn": "Bengali", "br": "Breton", "bs": "Bosnian", "ca": "Catalan", "cs": "Czech", "cy": "Welsh", "da": "Danish",
+    "de": "German", "el": "Greek", "en": "English", "eo": "Esperanto", "es": "Spanish", "et": "Estonian",
+    "eu": "Basque", "fa": "Persian", "fi": "Finnish", "fr": "French", "ga": "Irish", "gl": "Galician",
+    "gu": "Gujarati", "he": "Hebrew", "hi": "Hindi", "hr": "Croatian", "ht": "Haitian", "hu": "Hungarian",
+    "hy": "Armenian", "id": "Indonesian", "is": "Icelandic", "it": "Italian", "jv": "Javanese", "ka": "Georgian",
+    "kk": "Kazakh", "kn": "Kannada", "ko": "Korean", "ku": "Kurdish", "ky": "Kyrgyz", "la": "Latin",
+    "lb": "Luxembourgish", "lt": "Lithuanian", "lv": "Latvian", "mk": "Macedonian", "ml": "Malayalam",
+    "mr": "Marathi", "ms": "Malay", "mt": "Maltese", "nb": "Norwegian_Bokmal", "ne": "Nepali", "nl": "Dutch",
+    "nn": "Norwegian_Nynorsk", "no": "Norwegian_Bokmal", "oc": "Occitan", "pl": "Polish", "pt": "Portuguese",
+    "qu": "Quechua", "ro": "Romanian", "ru": "Russian", "sk": "Slovak", "sl": "Slovenian", "sq": "Albanian",
+    "sr": "Serbian", "sv": "Swedish", "sw": "Swahili", "ta": "Tamil", "te": "Telugu", "tl": "Tagalog",
+    "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese", "vo": "Volapuk", "wa": "Walloon",
+}
+
+
+def page_language(page: LabelledPage) -> str:
+    """The page's language: the data's ``language`` field where it has one, else py3langid's guess from the
+    page's raw text (the web pages name none, and a fifth of the readability set is not in English)."""
+    if page.language:
+        return page.language
+    import py3langid
+    return py3langid.classify(page.raw)[0]
 
 
 def justext_paragraphs(html: str, language: str | None):
     import justext
-    stoplist = JUSTEXT_STOPLISTS.get(language or "en")
+    stoplist = JUSTEXT_STOPLISTS.get((language or "en").split("-")[0])
     if stoplist is None:
         return justext.justext(html, frozenset(), stopwords_low=0, stopwords_high=0)
     return justext.justext(html, justext.get_stoplist(stoplist))
@@ -226,7 +248,8 @@ def run_anchor(pages: list[LabelledPage], name: str) -> Refined:
     texts, statuses, started = [], Counter(), time.perf_counter()
     for page in pages:
         try:
-            texts.append(extract_with_anchor(name, page.html, page.language) if page.html else "")
+            language = page_language(page) if name == "justext" else None
+            texts.append(extract_with_anchor(name, page.html, language) if page.html else "")
             statuses["ok" if page.html else "no_html"] += 1
         except Exception:  # an extractor's failure on one page is that page's result
             texts.append("")

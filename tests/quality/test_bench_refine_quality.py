@@ -8,6 +8,7 @@ import pytest
 from lakerefine.udfs.quality.labels import label_lines
 from lakerefine.udfs.quality.shingles import score_page
 from tests.support.bench import load_bench
+from tests.support.webpages import needs_webpages
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +53,18 @@ def test_justext_reads_each_page_with_its_own_languages_stoplist(bench):
     chinese = next(page for page in bench.load_pages([bench.DATA["languages"]], "test")
                    if page.language == "zh-cn" and len(page.raw) > 20_000)
     assert bench.extract_with_anchor("justext", chinese.html, "zh-cn")  # no stoplist: language-independent mode
+
+
+@needs_webpages
+def test_a_web_page_without_a_language_field_gets_the_language_of_its_raw_text(bench):
+    pages = {page.page_id: page for page in bench.load_pages([bench.DATA["webpages"]], "test")}
+    spanish, lorem = pages["readability/cnet-svg-classes"], pages["readability/basic-tags-cleaning"]
+    assert spanish.language is None and bench.page_language(spanish) == "es"
+    assert bench.page_language(lorem) == "la"
+    assert bench.page_language(pages["readability/aktualne"]) == "cs"
+    kept = {language: score_page(bench.extract_with_anchor("justext", spanish.html, language), spanish.gold).recall
+            for language in ("es", "en")}
+    assert kept["es"] > kept["en"]
 
 
 def test_three_pages_side_by_side(bench, results):
