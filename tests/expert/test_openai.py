@@ -45,7 +45,7 @@ class ExpertServer(ThreadingHTTPServer):
 
     def __init__(self):
         super().__init__(("127.0.0.1", 0), ExpertHandler)
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()     # notified whenever a request arrives
         self.requests: Counter[str] = Counter()     # per MODE
         self.auth_headers: set[str] = set()
         self.in_flight = 0
@@ -73,17 +73,28 @@ class ExpertHandler(BaseHTTPRequestHandler):
             server.auth_headers.add(self.headers.get("Authorization", ""))
             server.in_flight += 1
             server.max_in_flight = max(server.max_in_flight, server.in_flight)
+            server.lock.notify_all()
+        self.answered = False
         try:
             self.respond(mode, seen, document)
         finally:
-            with server.lock:
-                server.in_flight -= 1
+            self.leave()
+
+    def leave(self) -> None:
+        """Out of flight, once: before the reply is written, since the client may send its next request the
+        moment it has the reply (after it, a busy machine could count that request with this one)."""
+        if not self.answered:
+            self.answered = True
+            with self.server.lock:
+                self.server.in_flight -= 1
 
     def respond(self, mode: str, seen: int, document: str) -> None:
         if mode == "timeout":
             time.sleep(1.0)
-        if mode == "slow":
-            time.sleep(0.2)
+        if mode == "slow":   # held until a second request is in flight (or 2 s): overlap however loaded the machine
+            with self.server.lock:
+                self.server.lock.wait_for(lambda: self.server.in_flight >= 2, timeout=2.0)
+            time.sleep(0.05)
         if mode == "ratelimited" and seen == 1:
             return self.send(429, b'{"error": "slow down"}', {"Retry-After": "1"})
         if mode == "flaky" and seen == 1:
@@ -105,6 +116,7 @@ class ExpertHandler(BaseHTTPRequestHandler):
         self.send(200, json.dumps(body).encode())
 
     def send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.leave()
         try:
             self.send_response(status)
             for name, value in (headers or {}).items():
