@@ -24,7 +24,16 @@ import numpy as np
 from lakerefine.udfs.program.align import kept_lines
 
 from .context import CONTEXT_FEATURE_NAMES, context_features
-from .features import BLANK, FEATURE_NAMES, base_features, line_words, parse, text_word_hashes, word_score_columns
+from .features import (
+    BASE_COLUMNS,
+    BLANK,
+    FEATURE_NAMES,
+    base_features,
+    line_words,
+    parse,
+    text_word_hashes,
+    word_score_columns,
+)
 from .lexicon import build_lexicon
 from .model import LineModel
 
@@ -55,6 +64,7 @@ class TrainingParams:
     threshold: float | None = None  # None: picked on out-of-fold probabilities
     page_floor: float = 0.1  # program.py; chosen by scripts/cv_classifier.py (MODEL_CARD.md)
     context_monotone: bool = True  # the context stage never lowers a line's keep probability as one it reads rises
+    lexicon_dropout: float = 0.2  # share of pages the first stage is fitted on without their word scores (seeded)
     seed: int = 0
     num_threads: int = 1  # OpenMP threads busy-wait: one thread is fastest on a shared machine
     name: str = "lakerefine-line-gbt"
@@ -111,7 +121,8 @@ def train_line_model(pages: Iterable[TrainingPage], params: TrainingParams | Non
         threshold = params.threshold
     text = data.features[:, BLANK] == 0
     weight = line_weights(data.words, params.line_weight)[text]
-    booster = _fit(out_of_fold.features[text], data.labels[text], weight, params, params.trees, FEATURE_NAMES)
+    booster = _fit(lexicon_dropped(out_of_fold.features, data, params)[text], data.labels[text], weight, params,
+                   params.trees, FEATURE_NAMES)
     context_booster = None
     if out_of_fold.context is not None:
         context_booster = _fit(out_of_fold.context[text], data.labels[text], weight, params, params.context_trees,
@@ -137,21 +148,33 @@ def out_of_fold_probabilities(data: LabelledLines, params: TrainingParams) -> Ou
     text = data.features[:, BLANK] == 0
     weight = line_weights(data.words, params.line_weight)
 
-    def stage(matrix: np.ndarray, trees: int, names: tuple[str, ...], monotone: list[int] | None = None) -> np.ndarray:
+    def stage(fitted: np.ndarray, matrix: np.ndarray, trees: int, names: tuple[str, ...],
+              monotone: list[int] | None = None) -> np.ndarray:
         probability = np.zeros(data.labels.size)
         for k in range(params.folds):
             held = fold_of_line == k
-            booster = _fit(matrix[~held & text], data.labels[~held & text], weight[~held & text], params, trees, names,
+            booster = _fit(fitted[~held & text], data.labels[~held & text], weight[~held & text], params, trees, names,
                            monotone)
             probability[held & text] = booster.predict(matrix[held & text], num_threads=params.num_threads)
         return probability
 
-    first = stage(features, params.trees, FEATURE_NAMES)
+    first = stage(lexicon_dropped(features, data, params), features, params.trees, FEATURE_NAMES)
     if not params.context_trees:
         return OutOfFold(features, None, first)
     context = context_features(first, text, data.words, np.asarray(data.lengths))
-    return OutOfFold(features, context, stage(context, params.context_trees, CONTEXT_FEATURE_NAMES,
+    return OutOfFold(features, context, stage(context, context, params.context_trees, CONTEXT_FEATURE_NAMES,
                                               context_constraints(params)))
+
+
+def lexicon_dropped(features: np.ndarray, data: LabelledLines, params: TrainingParams) -> np.ndarray:
+    """The first stage's matrix as it is fitted: the word scores unknown (NaN) on a ``lexicon_dropout`` share
+    of the pages (seeded), as on a page in a language the lexicon does not know."""
+    if not params.lexicon_dropout:
+        return features
+    dropped_pages = np.random.default_rng(params.seed).random(len(data.lengths)) < params.lexicon_dropout
+    dropped = features.copy()
+    dropped[np.flatnonzero(dropped_pages[data.page_of_line]), BASE_COLUMNS:] = np.nan
+    return dropped
 
 
 def page_folds(groups: list[str | None], folds: int) -> np.ndarray:
