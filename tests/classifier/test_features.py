@@ -9,6 +9,7 @@ from lakerefine.udfs.classifier.features import (
     LINE_FEATURES,
     OFFSETS,
     SPACE,
+    batch_features,
     floor_words,
     line_features,
     line_sums,
@@ -112,6 +113,29 @@ def test_key_repeats_count_the_lines_equal_up_to_case_digits_and_whitespace():
             assert math.expm1(value) == pytest.approx(keys.count(keys[row]), rel=1e-6), line
         else:
             assert np.isnan(value)
+
+
+def test_prose_before_and_after_count_the_texts_prose_lines_on_each_side():
+    texts = ["Home | Docs\nContents\nThis line is prose: a sentence of at least eight words.\n  \nA table entry\n"
+             "Short, but a sentence.\nAnd one more line of prose with eight words (or more).\nFooter",
+             "\u3053\u308c\u306f\u65e5\u672c\u8a9e\u306e\u6587\u3067\u3059" * 4 + "\u3002\nno prose here\n"]
+    features, _ = batch_features(texts)
+
+    def is_prose(line: str) -> bool:
+        visible, words = len("".join(line.split())), len(re.findall(r"\w+", line))
+        unspaced = visible >= 40 and words * 8 < visible
+        ends_sentence = line.rstrip()[-1:] in tuple(".!?\u2026\"')]\u201d\u2019\u3002\uff01\uff1f\u300d")
+        return ends_sentence and (words >= 8 or unspaced)
+
+    rows = iter(features)
+    for text in texts:
+        prose = [is_prose(line) for line in split_lines(text)]
+        for row, line in enumerate(split_lines(text)):
+            values = next(rows)
+            assert math.expm1(values[COLUMN["prose_before"]]) == pytest.approx(sum(prose[:row]), abs=1e-5), line
+            assert math.expm1(values[COLUMN["prose_after"]]) == pytest.approx(sum(prose[row + 1:]), abs=1e-5), line
+    assert [is_prose(line) for line in split_lines(texts[0])] == [False, False, True, False, False, False, True, False]
+    assert is_prose(split_lines(texts[1])[0])
 
 
 def test_word_score_columns_are_missing_without_a_lexicon_and_filled_with_one():

@@ -1,12 +1,12 @@
 """Per-line features of a text, vectorised with numpy over the whole text (no per-character Python).
 
 Rows are the text's lines as numbered by lines.py. Columns: a line's own features (``LINE_FEATURES``),
-its position, the same features of the lines -3..+3 around it and their means over that window, the
-site shares (site_keys.py: of the line, with its window mean, and of its first and of its last words),
-and the scores of its words in the model's lexicon (lexicon.py) with their means over windows of 1, 3
-and 10 lines around it. A value that does not exist is NaN (shares of an empty line,
-neighbours past the text's ends, the site share when unknown, the word scores of a line without a known
-word); LightGBM treats NaN as missing.
+its position (in lines, in characters, and among the text's prose lines: ``_prose_lines``), the same
+features of the lines -3..+3 around it and their means over that window, the site shares (site_keys.py:
+of the line, with its window mean, and of its first and of its last words), and the scores of its words
+in the model's lexicon (lexicon.py) with their means over windows of 1, 3 and 10 lines around it. A value
+that does not exist is NaN (shares of an empty line, neighbours past the text's ends, the site share when
+unknown, the word scores of a line without a known word); LightGBM treats NaN as missing.
 """
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ LINE_FEATURES = (
     "block_lines", "block_words", "chars_vs_document",
 )
 POSITION_FEATURES = ("relative_line", "relative_char", "lines_before", "lines_after", "document_lines",
-                     "document_words")
+                     "document_words", "prose_before", "prose_after")
 WORD_SCORE_FEATURES = ("word_score_mean", "word_score_min", "word_score_max")
 WORD_SCORE_WINDOWS = (1, 3, 10)
 WINDOW = 3
@@ -99,6 +99,11 @@ def _code_set(codes: set[int]) -> np.ndarray:
 _ENDS_SENTENCE = _code_set(_SENTENCE_END | _CLOSERS)
 _ENDS_COLON = _code_set({ord(":"), ord(";")})
 _STARTS_BULLET = _code_set(_BULLETS)
+# A prose line ends a sentence (in any script) and holds PROSE_WORDS words, or, in a script written without
+# spaces, PROSE_CHARS visible characters of words longer than PROSE_WORDS characters on average.
+_ENDS_PROSE = np.zeros(0x10000, dtype=bool)
+_ENDS_PROSE[list(_SENTENCE_END | _CLOSERS | {ord(c) for c in "\u3002\uff01\uff1f\u300d"})] = True
+PROSE_WORDS, PROSE_CHARS = 8, 40
 
 
 def _in(codes: np.ndarray, table: np.ndarray) -> np.ndarray:
@@ -382,12 +387,24 @@ def _own_features(parsed: ParsedBatch) -> tuple[np.ndarray, np.ndarray]:
         text_lines = parsed.lengths[parsed.line_text].astype(np.float64)
         number = (np.arange(lines) - first).astype(np.float64)
         text_start = starts[first]
+        prose = _prose_lines(last_code, words, nonspace)
+        prose_before = np.cumsum(prose) - prose
+        prose_before -= prose_before[first]  # the prose lines of the texts before
+        prose_after = per_text(prose) - prose_before - prose
         text_chars = per_text(chars + 1) - 1  # its lines and the newlines between them
         position = np.column_stack([
             number / np.maximum(text_lines - 1, 1), (starts - text_start) / np.maximum(text_chars, 1),
             np.log1p(number), np.log1p(text_lines - 1 - number), np.log1p(text_lines), np.log1p(per_text(words)),
+            np.log1p(prose_before), np.log1p(prose_after),
         ])
     return own, position
+
+
+def _prose_lines(last_code: np.ndarray, words: np.ndarray, visible: np.ndarray) -> np.ndarray:
+    """1.0 for each line of prose (above), else 0.0: the lines before a page's first prose and after its last
+    are where its menus, contents lists and footers are."""
+    unspaced = (visible >= PROSE_CHARS) & (words * PROSE_WORDS < visible)
+    return (_in(last_code, _ENDS_PROSE) & ((words >= PROSE_WORDS) | unspaced)).astype(np.float64)
 
 
 def shift_rows(matrix: np.ndarray, offset: int, line_text: np.ndarray) -> np.ndarray:
