@@ -90,8 +90,8 @@ _ASCII = _ascii_flags()
 
 
 def _code_set(codes: set[int]) -> np.ndarray:
-    """A lookup: ``table[code]`` is True for these code points (all below 0x2600)."""
-    table = np.zeros(0x2600, dtype=bool)
+    """A lookup: ``table[code]`` is True for these code points (``_in`` reads it past its end as False)."""
+    table = np.zeros(max(codes) + 1, dtype=bool)
     table[list(codes)] = True
     return table
 
@@ -101,8 +101,7 @@ _ENDS_COLON = _code_set({ord(":"), ord(";")})
 _STARTS_BULLET = _code_set(_BULLETS)
 # A prose line ends a sentence (in any script) and holds PROSE_WORDS words, or, in a script written without
 # spaces, PROSE_CHARS visible characters of words longer than PROSE_WORDS characters on average.
-_ENDS_PROSE = np.zeros(0x10000, dtype=bool)
-_ENDS_PROSE[list(_SENTENCE_END | _CLOSERS | {ord(c) for c in "\u3002\uff01\uff1f\u300d"})] = True
+_ENDS_PROSE = _code_set(_SENTENCE_END | _CLOSERS | {ord(c) for c in "\u3002\uff01\uff1f\u300d"})
 PROSE_WORDS, PROSE_CHARS = 8, 40
 
 
