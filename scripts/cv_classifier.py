@@ -10,7 +10,9 @@ a lexicon that never saw its site), and each (threshold, floor) executed as the 
 (LineModel.programs' deletion programs) and scored with the benchmark's 4-gram shingles against the gold.
 Scores per set: shingle F1 (recall) and, where the page has line labels (labels.label_lines), the character-level
 precision of the deletions (the documentation pages' target). ``--param name=value`` overrides a TrainingParams
-field (e.g. ``--param trees=160 --param learning_rate=0.05``) to compare the training procedure's settings.
+field (e.g. ``--param trees=160 --param learning_rate=0.05``) to compare the training procedure's settings; with
+``--param wrapped_copies=true`` the pages' wrapped copies (training.wrapped_copies) are scored too, as sets
+``wrapped:<set>`` (the pages as given stay the sets without the prefix).
 Writes a table and, with --out, JSON.
 """
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lakerefine.udfs.classifier import training
 from lakerefine.udfs.classifier.features import BLANK, floor_words
 from lakerefine.udfs.classifier.model import fill_blank_lines
 from lakerefine.udfs.classifier.program import deletion_program
@@ -54,10 +57,13 @@ def main(argv: list[str] | None = None) -> int:
     params = training_params(args.param)
 
     shares, train = train_pages(args.webpages, args.docpages)
-    data = label_pages(TrainingPage(p["raw"], p["gold"], shares.get(p["id"]), p["host"]) for p in train)
+    pages = [TrainingPage(p["raw"], p["gold"], shares.get(p["id"]), p["host"]) for p in train]
+    data = label_pages(pages, params)
     probability = out_of_fold_probabilities(data, params).probability
+    copies = training.wrapped_copies(pages, params.seed) if params.wrapped_copies else []  # as label_pages made them
     labelled = [LabelledPage(p["id"], p["set"], p["raw"], p["gold"]) for p in train]
-    labels = [label_lines(p["raw"], p["gold"]) for p in train]
+    labelled += [LabelledPage(p["id"], p["set"], copy.raw, p["gold"]) for p, copy in zip(train, copies, strict=False)]
+    labels = [label_lines(page.raw, page.gold) for page in labelled]
     cuts = np.cumsum(data.lengths)[:-1]
     blank = np.split(data.features[:, BLANK] != 0, cuts)
     keep = [fill_blank_lines(p, b) for p, b in zip(np.split(probability, cuts), blank, strict=True)]
@@ -65,7 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for threshold in args.thresholds:
         for floor in args.floors:
-            scores = score(labelled, labels, keep, words, threshold, floor)
+            scores = score(labelled[:len(train)], labels[:len(train)], keep[:len(train)], words[:len(train)],
+                           threshold, floor)
+            if copies:  # the wrapped copies, scored apart: "wrapped:<set>"
+                wrapped = score(labelled[len(train):], labels[len(train):], keep[len(train):], words[len(train):],
+                                threshold, floor)
+                scores |= {f"wrapped:{name}": result for name, result in wrapped.items()}
             results.append({"threshold": threshold, "page_floor": floor, "sets": scores})
             print(row(threshold, floor, scores), flush=True)
     if args.out:

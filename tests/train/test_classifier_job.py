@@ -1,4 +1,4 @@
-"""train-classifier on real labelled pages, then the refine job with the model it wrote.
+"""train-classifier on real labelled pages (wrapped copies on: that setting's path), then the refine job with its model.
 
 Pages: the train split of ../shared/data/webpages (news portals with URLs, several pages per
 site, so the site shares are real, and news pages without a URL); the refine job refines held-out
@@ -15,6 +15,7 @@ import pytest
 from pyspark.sql import functions as F
 
 from lakerefine.schemas import vocab as S
+from lakerefine.udfs.classifier.model import LineModel
 from lakerefine.udfs.program.executor import delete_spans
 from lakerefine.udfs.quality.shingles import score_page
 from lakerefine.udfs.quality.splits import TEST, TRAIN, split_of
@@ -58,12 +59,15 @@ def test_train_a_classifier_on_real_pages_and_refine_with_it(spark, cli, table_p
     model_file = tmp_path / "model.json"
     code, out = cli("train-classifier", "--input", "pages", "--output", str(model_file),
                     "--set", "train_classifier.raw_column=text", "--set", "train_classifier.expert_column=gold",
-                    "--set", f"train_classifier.max_pages={MAX_PAGES}")
+                    "--set", f"train_classifier.max_pages={MAX_PAGES}", "--set", "train_classifier.wrapped_copies=true")
     assert code == 0, out
     sha = hashlib.sha256(model_file.read_bytes()).hexdigest()
     trained = runs_row(spark, table_path, "train-classifier")
     assert trained.status == "succeeded" and trained.output_table == str(model_file)
     assert json.loads(trained.metrics_json)["model_content_hash"] == sha
+    assert json.loads(trained.metrics_json)["wrapped_copies"] is True
+    notes = LineModel.load(model_file).training
+    assert notes["pages"] == notes["wrapped_copies"] == MAX_PAGES and notes["params"]["wrapped_copies"] is True
     counts = trained.counts
     assert counts["rows"] == len(train) and counts["pages_trained"] == MAX_PAGES
     assert counts["left_out_by_max_pages"] == len(train) - MAX_PAGES and counts["pages_with_site"] > 0

@@ -10,7 +10,8 @@ The threshold is picked on the last stage's out-of-fold probabilities: the one w
 kept words among those whose page-averaged recall is at least ``min_recall`` (the highest-recall one if none reaches
 it). The page floor (program.py) is a parameter: the word labels of the alignment cannot score it (a page whose
 article the alignment could not place has no kept words to lose), so scripts/cv_classifier.py chose it on out-of-
-fold shingle scores.
+fold shingle scores. With ``wrapped_copies`` every page is also trained on hard-wrapped (wrapping.py), at a width
+drawn per page (seeded), in its page's fold and without site shares; the threshold is picked on the pages as given.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from .features import (
 )
 from .lexicon import build_lexicon
 from .model import LineModel
+from .wrapping import WRAP_WIDTHS, hard_wrap
 
 THRESHOLDS = tuple(np.round(np.arange(0.05, 0.951, 0.025), 3))
 
@@ -65,6 +67,7 @@ class TrainingParams:
     page_floor: float = 0.1  # program.py; chosen by scripts/cv_classifier.py (MODEL_CARD.md)
     context_monotone: bool = True  # the context stage never lowers a line's keep probability as one it reads rises
     lexicon_dropout: float = 0.2  # share of pages the first stage is fitted on without their word scores (seeded)
+    wrapped_copies: bool = False  # also train on each page hard-wrapped (wrapping.py), in its fold (MODEL_CARD.md)
     seed: int = 0
     num_threads: int = 1  # OpenMP threads busy-wait: one thread is fastest on a shared machine
     name: str = "lakerefine-line-gbt"
@@ -89,13 +92,24 @@ class LabelledLines:
     groups: list[str | None]  # per page
     word_hashes: list[np.ndarray]  # per page: each word's lexicon hash
     word_lines: list[np.ndarray]  # per page: each word's line in the page
+    originals: int  # the pages as given come first; the rest are wrapped copies of the first ones, in order
 
     @property
     def page_of_line(self) -> np.ndarray:
         return np.repeat(np.arange(len(self.lengths)), self.lengths)
 
+    @property
+    def copy_of(self) -> np.ndarray:
+        """Per page, the page as given that it is (itself) or that it is a wrapped copy of."""
+        return np.concatenate([np.arange(self.originals), np.arange(len(self.lengths) - self.originals)])
 
-def label_pages(pages: Iterable[TrainingPage]) -> LabelledLines:
+
+def label_pages(pages: Iterable[TrainingPage], params: TrainingParams | None = None) -> LabelledLines:
+    """The pages' feature rows and line labels, followed by those of their wrapped copies when ``params`` asks."""
+    pages = list(pages)
+    originals = len(pages)
+    if params is not None and params.wrapped_copies:
+        pages += wrapped_copies(pages, params.seed)
     matrices, labels, lengths, groups, hashes, word_lines = [], [], [], [], [], []
     for page in pages:
         groups.append(page.group)
@@ -109,12 +123,20 @@ def label_pages(pages: Iterable[TrainingPage]) -> LabelledLines:
         raise ValueError("no training lines: every page is empty")
     features = np.vstack(matrices)
     words = line_words(features)
-    return LabelledLines(features, np.concatenate(labels), words, lengths, groups, hashes, word_lines)
+    return LabelledLines(features, np.concatenate(labels), words, lengths, groups, hashes, word_lines, originals)
+
+
+def wrapped_copies(pages: list[TrainingPage], seed: int) -> list[TrainingPage]:
+    """Each page hard-wrapped at a width drawn from WRAP_WIDTHS (seeded), same expert and site, no site shares
+    (they count the lines of the page as given)."""
+    widths = np.random.default_rng(seed).integers(WRAP_WIDTHS[0], WRAP_WIDTHS[1] + 1, len(pages))
+    return [TrainingPage(hard_wrap(page.raw, int(width)), page.expert, None, page.group)
+            for page, width in zip(pages, widths, strict=True)]
 
 
 def train_line_model(pages: Iterable[TrainingPage], params: TrainingParams | None = None) -> LineModel:
     params = params or TrainingParams()
-    data = label_pages(pages)
+    data = label_pages(pages, params)
     out_of_fold = out_of_fold_probabilities(data, params)
     threshold, scores = pick_threshold(out_of_fold.probability, data, params.min_recall)
     if params.threshold is not None:
@@ -128,7 +150,8 @@ def train_line_model(pages: Iterable[TrainingPage], params: TrainingParams | Non
         context_booster = _fit(out_of_fold.context[text], data.labels[text], weight, params, params.context_trees,
                                CONTEXT_FEATURE_NAMES, context_constraints(params))
     training = {
-        "params": asdict(params), "pages": len(data.lengths), "lines": int(data.labels.size),
+        "params": asdict(params), "pages": data.originals, "wrapped_copies": len(data.lengths) - data.originals,
+        "lines": int(data.labels.size),
         "text_lines": int(text.sum()), "kept_line_share": round(float(data.labels[text].mean()), 4),
         "out_of_fold": scores,
     }
@@ -140,9 +163,9 @@ def train_line_model(pages: Iterable[TrainingPage], params: TrainingParams | Non
 def out_of_fold_probabilities(data: LabelledLines, params: TrainingParams) -> OutOfFold:
     """Every text line's keep probability from the stages trained on the folds without its page (first stage
     with word scores out of fold; the context stage over the first stage's out-of-fold probabilities)."""
-    if len(data.lengths) < params.folds:
-        raise ValueError(f"{len(data.lengths)} pages: need at least folds={params.folds}")
-    page_fold = page_folds(data.groups, params.folds)
+    if data.originals < params.folds:
+        raise ValueError(f"{data.originals} pages: need at least folds={params.folds}")
+    page_fold = page_folds(data.groups[:data.originals], params.folds)[data.copy_of]  # a copy in its page's fold
     fold_of_line = page_fold[data.page_of_line]
     features = np.hstack([data.features, out_of_fold_word_scores(data, page_fold, params.lexicon_min_count)])
     text = data.features[:, BLANK] == 0
@@ -230,7 +253,7 @@ def _page_averaged(kept: np.ndarray, data: LabelledLines) -> tuple[float, float]
     with np.errstate(invalid="ignore", divide="ignore"):
         precision = np.where(predicted > 0, tp / predicted, np.where(gold > 0, 0.0, 1.0))
         recall = np.where(gold > 0, tp / np.maximum(gold, 1e-9), 1.0)
-    return float(precision.mean()), float(recall.mean())
+    return float(precision[:data.originals].mean()), float(recall[:data.originals].mean())  # the pages as given
 
 
 def line_weights(words: np.ndarray, scheme: str) -> np.ndarray:

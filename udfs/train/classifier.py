@@ -40,7 +40,7 @@ class PairCounts:
 def run_train_classifier(spark: SparkSession, config: TrainClassifierSettings, table: TableRef,
                          input_version: int | None, pairs_run_id: str | None, model_file: Path,
                          run: Run) -> RunResult:
-    from lakerefine.udfs.classifier.training import TrainingPage, train_line_model
+    from lakerefine.udfs.classifier.training import TrainingPage, TrainingParams, train_line_model
 
     with run.timed("read"):
         version = pin_input_version(spark, table, input_version, hint=": run `lakerefine expert` first, "
@@ -59,7 +59,7 @@ def run_train_classifier(spark: SparkSession, config: TrainClassifierSettings, t
     counts = PairCounts(**{**vars(counts), "sampled": len(sample)})
     pages = [TrainingPage(row.raw, row.expert, shares_of(row[SITE_SHARES]), row[SITE]) for row in sample]
     with run.timed("train"):
-        model = train_line_model(pages)
+        model = train_line_model(pages, TrainingParams(wrapped_copies=config.wrapped_copies))
         model_file.parent.mkdir(parents=True, exist_ok=True)
         content_hash = model.save(model_file)
     with_site = sum(page.site_shares is not None for page in pages)
@@ -72,7 +72,8 @@ def run_train_classifier(spark: SparkSession, config: TrainClassifierSettings, t
         tables={"model": str(model_file)}, output_table=str(model_file),
         counts={**counts.as_counts(), "pages_with_site": with_site},
         metrics={"model_path": str(model_file), "model_content_hash": content_hash, "pairs_run_id": pairs_run_id,
-                 "threshold": model.threshold, "page_floor": model.page_floor, "seed": config.seed})
+                 "threshold": model.threshold, "page_floor": model.page_floor, "seed": config.seed,
+                 "wrapped_copies": config.wrapped_copies})
 
 
 def shares_of(shares: list[float | None] | None) -> list[float] | None:
