@@ -2,7 +2,7 @@
 
     python bench/bench_refine_quality.py [--backend rules [classifier hf ...]] [--split test|all]
         [--data webpages docpages | languages] [--anchors trafilatura justext readability resiliparse | --anchors]
-        [--spark] [--limit N] [--max-chars N] [--set KEY=VALUE ...]
+        [--spark] [--limit N] [--max-chars N] [--set KEY=VALUE ...] [--input raw|wrapped|gold|trafilatura]
 
 Data: ../shared/data/webpages (five public sets; see its README) and data/docpages
 (documentation pages with code); ``--data languages``, never by default: data/languages (the
@@ -10,6 +10,12 @@ Debian Reference in nine languages, one set each, all held out: an independent c
 refinement carries across languages on the same book). Held out (``--split test``, the default): a page's
 own ``split`` field where it has one (docpages: by package), else
 ``lakerefine.udfs.quality.splits.split_of(id)``.
+
+What the refiners are given (``--input``): ``raw`` (the default: the whole page as a naive extractor gives
+it), ``wrapped`` (the same hard-wrapped at 78 columns, as html2text gives a page: udfs/classifier/wrapping.py),
+``gold`` (the page's main content alone: a refiner should delete nothing) or ``trafilatura`` (trafilatura's
+text of the page's HTML, as extracted web corpora hold it: does refining the extractor's output help or hurt?).
+The ``raw`` row is then that input, unrefined, and the anchors are not run (they read the HTML, not the input).
 
 Rows, on the same pages:
 - ``raw``: no refinement (the page's text as a naive extractor gives it);
@@ -41,6 +47,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from lakerefine.udfs.quality.intervals import LEVEL, f1_difference_intervals, score_intervals
@@ -55,6 +62,8 @@ DATA = {"webpages": REPO.parent / "shared" / "data" / "webpages" / "webpages.jso
 DEFAULT_DATA = ("webpages", "docpages")
 RESULTS = REPO / "bench" / "results"
 ANCHORS = ("trafilatura", "justext", "readability", "resiliparse")
+INPUTS = ("raw", "wrapped", "gold", "trafilatura")
+WRAPPED_WIDTH = 78  # html2text's default body width
 
 
 # -- pages ---------------------------------------------------------------------------------------
@@ -83,6 +92,20 @@ def load_pages(paths: list[Path], split: str, limit: int | None = None,
                 pages.append(LabelledPage(record["id"], record["set"], record["raw"] or "", record["gold"] or "",
                                           record.get("html"), record.get("url"), record.get("language")))
     return pages
+
+
+def with_input(pages: list[LabelledPage], source: str) -> list[LabelledPage]:
+    """The pages with ``raw`` replaced by what ``--input`` gives the refiners (INPUTS)."""
+    if source == "raw":
+        return pages
+    if source == "wrapped":
+        from lakerefine.udfs.classifier.wrapping import hard_wrap
+        return [replace(page, raw=hard_wrap(page.raw, WRAPPED_WIDTH)) for page in pages]
+    if source == "gold":
+        return [replace(page, raw=page.gold) for page in pages]
+    if source == "trafilatura":
+        return [replace(page, raw=extract_with_anchor("trafilatura", page.html) if page.html else "") for page in pages]
+    raise ValueError(f"unknown input {source!r}; known: {', '.join(INPUTS)}")
 
 
 # -- refiners ------------------------------------------------------------------------------------
@@ -298,7 +321,8 @@ def markdown(result: dict, title: str) -> str:
             cells.append(f"{sh['f1']:.3f} ({sh['precision']:.3f} / {sh['recall']:.3f})")
         overall = row["sets"][ALL]
         deletions = overall.get("deletions")
-        cells.append(f"{deletions['precision']:.3f} / {deletions['recall']:.3f}" if deletions else "n/a")
+        cells.append(f"{deletions['precision']:.3f} / {deletions['recall']:.3f}" if deletions and deletions["documents"]
+                     else "n/a" if not deletions else "-")
         cells.append(f"{overall['new_characters']:,}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n\n" + deletions_markdown(result) + "\n" + intervals_markdown(result) + "\n" \
@@ -377,13 +401,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", default="local")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
                         help="config overrides for the backends (e.g. refine.hf.model_path=...)")
+    parser.add_argument("--input", choices=INPUTS, default="raw",
+                        help="what the refiners get: the raw page (default), hard-wrapped, its gold, trafilatura's")
     parser.add_argument("--out", default="refine_quality", help="file stem under bench/results/")
     args = parser.parse_args(argv)
 
     pages = load_pages([DATA[name] for name in args.data], args.split, args.limit, args.max_chars)
     if not pages:
         raise SystemExit("no pages selected")
-    labels = [label_lines(page.raw, page.gold) for page in pages]
+    pages = with_input(pages, args.input)
+    anchors = args.anchors if args.input == "raw" else []
+    # Line labels say which raw lines are boilerplate; another input has none to delete (gold) or few lines of raw.
+    labels = [label_lines(page.raw, page.gold) if args.input == "raw" else None for page in pages]
     raw = Refined([page.raw for page in pages], [[] for _ in pages], Counter(unchanged=len(pages)), 0.0)
     rows: dict[str, tuple[str, Refined]] = {"raw": ("raw", raw)}
     differing = {}
@@ -396,17 +425,17 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.backend:
             rows[name] = ("backend", refine_in_process(pages, name, args.config, args.overrides))
             print(f"{name}: {rows[name][1].seconds:.1f} s", file=sys.stderr, flush=True)
-    for name in args.anchors:
+    for name in anchors:
         rows[name] = ("anchor", run_anchor(pages, name))
         print(f"{name}: {rows[name][1].seconds:.1f} s", file=sys.stderr, flush=True)
 
     result = report(pages, rows, labels)
     for name, count in differing.items():
         result["rows"][name]["pages_differing_from_in_process"] = count
-    result |= {"split": args.split, "data": args.data, "spark": args.spark, "limit": args.limit,
+    result |= {"split": args.split, "data": args.data, "input": args.input, "spark": args.spark, "limit": args.limit,
                "max_chars": args.max_chars, "overrides": args.overrides}
     title = (f"Refinement quality, {args.split} split of {' + '.join(args.data)}"
-             f"{' (spark job)' if args.spark else ''}")
+             f"{'' if args.input == 'raw' else f', input: {args.input}'}{' (spark job)' if args.spark else ''}")
     table = markdown(result, title)
     print(table)
     for name, row in result["rows"].items():
