@@ -22,8 +22,8 @@ import sys
 import time
 from pathlib import Path
 
-from lakerefine.udfs.classifier.features import FEATURE_NAMES
-from lakerefine.udfs.classifier.model import LineModel
+from lakerefine.udfs.classifier.features import FEATURE_NAMES, line_words
+from lakerefine.udfs.classifier.model import LineModel, per_text
 from lakerefine.udfs.program.executor import execute
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,7 +76,7 @@ def run_batch(model: LineModel, texts: list[str], seconds: dict[str, float]) -> 
     probabilities = model.probabilities(features, lengths)
     seconds["predict"] += time.process_time() - clock
     clock = time.process_time()
-    programs = model.programs_of(texts, features, lengths, probabilities)
+    programs = model.programs_of(texts, probabilities, per_text(line_words(features), lengths))
     seconds["program"] += time.process_time() - clock
     clock = time.process_time()
     for text, program in zip(texts, programs, strict=True):

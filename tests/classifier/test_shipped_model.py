@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from lakerefine.udfs.classifier import model as model_module
-from lakerefine.udfs.classifier.model import LineModel, text_groups
+from lakerefine.udfs.classifier.features import floor_words, line_features, line_words
+from lakerefine.udfs.classifier.model import LineModel, line_pieces, text_groups
 from lakerefine.udfs.classifier.program import deletion_program
 from lakerefine.udfs.program.executor import execute
 from tests.support.monotone import lowered_keep_probabilities
@@ -36,10 +37,22 @@ def test_the_shipped_model_loads_with_its_file_hash_and_refines_a_page():
     assert "Heavy rain and strong winds" in refined
 
 
-def test_texts_are_grouped_in_order_under_the_character_bound_a_longer_text_alone():
+def test_texts_are_grouped_in_order_under_the_character_and_line_bounds_a_longer_text_alone():
     texts = ["a" * n for n in (3, 4, 9, 1, 1, 0, 2)]
-    assert text_groups(texts, 7) == [(0, 2), (2, 3), (3, 7)]
-    assert text_groups([], 7) == [] and text_groups(["", "", "ab"], 0) == [(0, 2), (2, 3)]
+    assert text_groups(texts, 7, 100) == [(0, 2), (2, 3), (3, 7)]
+    assert text_groups([], 7, 100) == [] and text_groups(["", "", "ab"], 0, 100) == [(0, 2), (2, 3)]
+    lines = ["a\n" * n for n in (2, 1, 5, 1, 1)]  # 2, 1, 5, 1, 1 lines
+    assert text_groups(lines, 100, 3) == [(0, 2), (2, 3), (3, 5)]
+
+
+def test_line_pieces_cut_a_long_text_and_its_site_shares_into_pieces_of_whole_lines():
+    text = "one\n\nthree\nfour\nfive"
+    shares = [float(i) for i in range(3 * 5)]
+    assert line_pieces(text, shares, 5) == [(text, shares)]
+    pieces = line_pieces(text, shares, 2)
+    assert [piece for piece, _ in pieces] == ["one\n\n", "three\nfour\n", "five\n"]
+    assert [piece_shares for _, piece_shares in pieces] == [shares[:6], shares[6:12], shares[12:]]
+    assert [piece_shares for _, piece_shares in line_pieces(text, None, 2)] == [None] * 3
 
 
 @needs_webpages
@@ -50,10 +63,35 @@ def test_a_batch_refined_in_groups_gets_the_programs_of_one_call(monkeypatch):
     monkeypatch.setattr(model_module, "GROUP_CHARS", 10**12)
     whole = model.programs(texts, shares)
     monkeypatch.setattr(model_module, "GROUP_CHARS", 20_000)
-    assert len(text_groups(texts, 20_000)) > 10
+    assert len(text_groups(texts, 20_000, model_module.GROUP_LINES)) > 10
+    assert model.programs(texts, shares) == whole
+    longest = max(text.count("\n") for text in texts)
+    monkeypatch.setattr(model_module, "GROUP_CHARS", 10**12)
+    monkeypatch.setattr(model_module, "GROUP_LINES", longest + 1)  # every text whole, groups by lines
+    assert len(text_groups(texts, 10**12, longest + 1)) > 10
     assert model.programs(texts, shares) == whole
     with pytest.raises(ValueError, match="site_shares"):
         model.programs(texts, shares[:-1])
+
+
+@needs_webpages
+def test_a_text_of_more_lines_than_a_group_is_scored_in_pieces_and_decided_whole(monkeypatch):
+    model = LineModel.load(_shipped_path())
+    text = "\n".join(page["raw"].rstrip("\n") for page in pages_of("page-signal", 4, every=5))
+    lines = text.count("\n") + 1
+    shares = [0.25] * (3 * lines)
+    monkeypatch.setattr(model_module, "GROUP_LINES", 100)
+    pieces = line_pieces(text, shares, 100)
+    assert len(pieces) == -(-lines // 100) > 3
+    keep = model.keep_probabilities([PAGE, text], [None, shares])
+    monkeypatch.setattr(model_module, "GROUP_LINES", 10**9)
+    assert np.array_equal(keep[0], model.keep_probabilities([PAGE], [None])[0])
+    by_piece = model.keep_probabilities([piece for piece, _ in pieces], [piece_shares for _, piece_shares in pieces])
+    assert np.array_equal(keep[1], np.concatenate(by_piece)) and keep[1].shape == (lines,)
+    words = np.concatenate([line_words(line_features(piece)) for piece, _ in pieces])
+    monkeypatch.setattr(model_module, "GROUP_LINES", 100)
+    assert model.programs([text], [shares]) == [deletion_program(text, keep[1], model.threshold,
+                                                                 floor_words(text, words), model.page_floor)]
 
 
 def test_the_shipped_context_stage_is_monotone_in_the_probabilities_it_reads():

@@ -17,16 +17,23 @@ from pathlib import Path
 import lightgbm
 import numpy as np
 
+from lakerefine.udfs.program.lines import count_lines, split_lines
+
 from .context import CONTEXT_FEATURE_NAMES, context_features
 from .features import BLANK, FEATURE_NAMES, batch_features, floor_words, line_words
 from .lexicon import Lexicon
 from .program import deletion_program
+from .site_keys import KEY_KINDS
 
 FORMAT = "lakerefine-line-model/2"
-# A batch is refined in groups of at most this many characters (a longer text alone): the features' memory
-# grows with the characters featurised at once (32 documents of a million characters in one call peaked at
-# 2.1 GB RSS; in these groups at 512 MB).
+# A batch is featurised in groups of at most this many characters and lines (a longer text alone): the features'
+# memory grows with both (about 70 bytes a character and 3 KB a line at once: 32 documents of a million characters
+# in one call peaked at 2.1 GB RSS, in groups of 2 M characters at 512 MB; one document of 500,000 two-character
+# lines at 1.6 GB, of a million blank lines at 3.1 GB: bench/bench_classifier_memory.py). A text of more lines than
+# GROUP_LINES (a data dump or a list; the longest page of the web, documentation and language sets has 3,341) is
+# featurised in pieces of that many lines, each as a text of its own, and its program decided on the whole text.
 GROUP_CHARS = 2_000_000
+GROUP_LINES = 100_000
 
 
 @dataclass
@@ -43,22 +50,11 @@ class LineModel:
     context_booster: lightgbm.Booster | None = None  # the context stage (context.py), None: the first stage decides
 
     def programs(self, texts: list[str], site_shares: list[list[float] | None] | None = None) -> list[str]:
-        """One deletion program per text: its lines under the threshold go, unless the page floor holds.
-        Texts go through in groups of at most GROUP_CHARS characters (the same programs as all at once)."""
-        if site_shares is not None and len(site_shares) != len(texts):
-            raise ValueError(f"{len(site_shares)} site_shares for {len(texts)} texts")
-        programs: list[str] = []
-        for start, end in text_groups(texts, GROUP_CHARS):
-            group = texts[start:end]
-            features, lengths = self.feature_matrix(group, None if site_shares is None else site_shares[start:end])
-            programs += self.programs_of(group, features, lengths, self.probabilities(features, lengths))
-        return programs
+        """One deletion program per text: its lines under the threshold go, unless the page floor holds."""
+        return self.programs_of(texts, *self.line_scores(texts, site_shares))
 
-    def programs_of(
-        self, texts: list[str], features: np.ndarray, lengths: list[int], probabilities: list[np.ndarray]
-    ) -> list[str]:
-        """``programs`` from the texts' feature matrix and keep probabilities."""
-        words = np.split(line_words(features), np.cumsum(lengths)[:-1])
+    def programs_of(self, texts: list[str], probabilities: list[np.ndarray], words: list[np.ndarray]) -> list[str]:
+        """``programs`` from each text's keep probabilities and \\w+ words per line."""
         return [deletion_program(text, keep, self.threshold, floor_words(text, line_words), self.page_floor)
                 for text, keep, line_words in zip(texts, probabilities, words, strict=True)]
 
@@ -66,7 +62,31 @@ class LineModel:
         self, texts: list[str], site_shares: list[list[float] | None] | None = None
     ) -> list[np.ndarray]:
         """One array per text, one keep probability per line (lines as numbered by lines.py)."""
-        return self.probabilities(*self.feature_matrix(texts, site_shares))
+        return self.line_scores(texts, site_shares)[0]
+
+    def line_scores(
+        self, texts: list[str], site_shares: list[list[float] | None] | None = None
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Per text, its lines' keep probabilities and \\w+ words, featurised in groups (GROUP_CHARS,
+        GROUP_LINES: the same rows as all at once) and a text of more than GROUP_LINES lines in pieces."""
+        if site_shares is not None and len(site_shares) != len(texts):
+            raise ValueError(f"{len(site_shares)} site_shares for {len(texts)} texts")
+        shares = site_shares if site_shares is not None else [None] * len(texts)
+        pieces = [(i, *piece) for i, (text, text_shares) in enumerate(zip(texts, shares, strict=True))
+                  for piece in line_pieces(text, text_shares, GROUP_LINES)]
+        piece_texts = [text for _, text, _ in pieces]
+        keep: list[np.ndarray] = []
+        words: list[np.ndarray] = []
+        for start, end in text_groups(piece_texts, GROUP_CHARS, GROUP_LINES):
+            group_shares = None if site_shares is None else [piece[2] for piece in pieces[start:end]]
+            features, lengths = self.feature_matrix(piece_texts[start:end], group_shares)
+            keep += self.probabilities(features, lengths)
+            words += per_text(line_words(features), lengths)
+        of_text: list[list[int]] = [[] for _ in texts]  # each text's pieces (one at least)
+        for index, (owner, _, _) in enumerate(pieces):
+            of_text[owner].append(index)
+        return ([np.concatenate([keep[j] for j in indexes]) for indexes in of_text],
+                [np.concatenate([words[j] for j in indexes]) for indexes in of_text])
 
     def feature_matrix(
         self, texts: list[str], site_shares: list[list[float] | None] | None = None
@@ -87,9 +107,8 @@ class LineModel:
                 context = context_features(probability, text_lines, line_words(features), np.asarray(lengths))
                 probability[text_lines] = self.context_booster.predict(context[text_lines],
                                                                        num_threads=self.num_threads)
-        cuts = np.cumsum(lengths)[:-1]
         return [fill_blank_lines(piece, ~text) for piece, text in
-                zip(np.split(probability, cuts), np.split(text_lines, cuts), strict=True)]
+                zip(per_text(probability, lengths), per_text(text_lines, lengths), strict=True)]
 
     def to_json(self) -> bytes:
         document = {
@@ -148,15 +167,34 @@ def fill_blank_lines(probability: np.ndarray, blank: np.ndarray) -> np.ndarray:
     return np.where(blank, np.maximum(previous, following), probability)
 
 
-def text_groups(texts: list[str], max_chars: int) -> list[tuple[int, int]]:
-    """(start, end) of runs of consecutive texts holding at most ``max_chars`` characters together, a longer
-    text alone; every text in exactly one run, in order."""
-    groups, start, chars = [], 0, 0
+def per_text(rows: np.ndarray, lengths: list[int]) -> list[np.ndarray]:
+    """A batch's rows (its texts' lines one after another) cut into one array per text."""
+    return np.split(rows, np.cumsum(lengths)[:-1])
+
+
+def line_pieces(text: str, site_shares: list[float] | None, max_lines: int) -> list[tuple[str, list[float] | None]]:
+    """The text and its site shares (KEY_KINDS per line) whole, or in pieces of ``max_lines`` lines when it has more:
+    each piece its lines joined, each ending with "\\n" (so that a piece has as many lines as it took)."""
+    lines = count_lines(text)
+    if lines <= max_lines:
+        return [(text, site_shares)]
+    rows, kinds = split_lines(text), len(KEY_KINDS)
+    return [("\n".join(rows[first:first + max_lines]) + "\n",
+             None if site_shares is None else list(site_shares[first * kinds:(first + max_lines) * kinds]))
+            for first in range(0, lines, max_lines)]
+
+
+def text_groups(texts: list[str], max_chars: int, max_lines: int) -> list[tuple[int, int]]:
+    """(start, end) of runs of consecutive texts holding at most ``max_chars`` characters and ``max_lines`` lines
+    together, a longer text alone; every text in exactly one run, in order."""
+    groups, start, chars, lines = [], 0, 0, 0
     for i, text in enumerate(texts):
-        if i > start and chars + len(text) > max_chars:
+        text_lines = count_lines(text)
+        if i > start and (chars + len(text) > max_chars or lines + text_lines > max_lines):
             groups.append((start, i))
-            start, chars = i, 0
+            start, chars, lines = i, 0, 0
         chars += len(text)
+        lines += text_lines
     if start < len(texts):
         groups.append((start, len(texts)))
     return groups

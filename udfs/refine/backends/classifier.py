@@ -1,6 +1,7 @@
 """The ``classifier`` backend: the line classifier (udfs/classifier/) behind the backend interface.
 
-A document is read whole, with its lines' site shares when the job computed them
+A document is read whole (one of more than ``model.GROUP_LINES`` lines is scored in pieces of that many
+lines and decided whole), with its lines' site shares when the job computed them
 (udfs/refine/site_shares.py). All documents of a batch are scored in one call; a line whose
 keep probability is under the model's threshold is removed (``remove_lines`` over each run of
 such lines; a document that would keep less than the model's page floor of its words is kept
