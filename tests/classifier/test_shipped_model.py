@@ -5,9 +5,10 @@ import pytest
 
 from lakerefine.udfs.classifier import model as model_module
 from lakerefine.udfs.classifier.features import floor_words, line_features, line_words
-from lakerefine.udfs.classifier.model import LineModel, line_pieces, text_groups
+from lakerefine.udfs.classifier.model import LineModel, piece_shares, text_groups
 from lakerefine.udfs.classifier.program import deletion_program
 from lakerefine.udfs.program.executor import execute
+from lakerefine.udfs.program.lines import line_pieces
 from tests.support.monotone import lowered_keep_probabilities
 from tests.support.webpages import needs_webpages, pages_of
 
@@ -45,14 +46,11 @@ def test_texts_are_grouped_in_order_under_the_character_and_line_bounds_a_longer
     assert text_groups(lines, 100, 3) == [(0, 2), (2, 3), (3, 5)]
 
 
-def test_line_pieces_cut_a_long_text_and_its_site_shares_into_pieces_of_whole_lines():
-    text = "one\n\nthree\nfour\nfive"
+def test_a_piece_of_a_text_takes_the_site_shares_of_its_lines():
     shares = [float(i) for i in range(3 * 5)]
-    assert line_pieces(text, shares, 5) == [(text, shares)]
-    pieces = line_pieces(text, shares, 2)
-    assert [piece for piece, _ in pieces] == ["one\n\n", "three\nfour\n", "five\n"]
-    assert [piece_shares for _, piece_shares in pieces] == [shares[:6], shares[6:12], shares[12:]]
-    assert [piece_shares for _, piece_shares in line_pieces(text, None, 2)] == [None] * 3
+    assert piece_shares(shares, 1, "one\n\n") == shares[:6]
+    assert piece_shares(shares, 3, "three\nfour\n") == shares[6:12] and piece_shares(shares, 5, "five") == shares[12:]
+    assert piece_shares(shares, 1, "one\n\nthree\nfour\nfive") == shares and piece_shares(None, 3, "x\n") is None
 
 
 @needs_webpages
@@ -81,7 +79,7 @@ def test_a_text_of_more_lines_than_a_group_is_scored_in_pieces_and_decided_whole
     lines = text.count("\n") + 1
     shares = [0.25] * (3 * lines)
     monkeypatch.setattr(model_module, "GROUP_LINES", 100)
-    pieces = line_pieces(text, shares, 100)
+    pieces = [(piece, piece_shares(shares, first, piece)) for first, piece in line_pieces(text, max_lines=100)]
     assert len(pieces) == -(-lines // 100) > 3
     keep = model.keep_probabilities([PAGE, text], [None, shares])
     monkeypatch.setattr(model_module, "GROUP_LINES", 10**9)

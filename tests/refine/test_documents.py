@@ -8,8 +8,9 @@ import pytest
 from lakerefine.conf.settings import RefineSettings
 from lakerefine.schemas import vocab as S
 from lakerefine.udfs.program.executor import delete_spans
+from lakerefine.udfs.program.lines import line_pieces
 from lakerefine.udfs.refine.backends import Prompt, create_backend
-from lakerefine.udfs.refine.backends.rules import line_pieces, shift_program
+from lakerefine.udfs.refine.backends.rules import shift_program
 from lakerefine.udfs.refine.documents import Document, refine_documents, text_sha256
 
 NAV = "Home | About | Contact | Blog"
@@ -86,14 +87,11 @@ def test_too_large_documents_are_skipped_or_chunked():
 
     settings, backend = rules(max_doc_chars=1000, oversize="chunk", chunk_chars=1000)
     [chunked] = refine_documents([Document("big", text)], backend, settings)
-    assert chunked.status == S.REFINED and chunked.prompts == len(line_pieces(text, 1000)) > 1
+    assert chunked.status == S.REFINED and chunked.prompts == len(line_pieces(text, max_chars=1000)) > 1
     assert delete_spans(text, chunked.spans) == "\n".join([PROSE] * 40) + "\n"  # every NAV, in every chunk
 
 
-def test_line_pieces_and_shift_keep_global_line_numbers():
-    text = "a\nbb\nccc\ndddd\n"
-    assert line_pieces(text, 6) == [(1, "a\nbb"), (3, "ccc"), (4, "dddd")]
-    assert line_pieces("x" * 50, 10) == [(1, "x" * 50)]
+def test_shift_keeps_global_line_numbers():
     assert shift_program('remove_lines(1, 2)\nremove_str(3, "x")\nkeep_all()', 10) == \
         "remove_lines(11, 12)\nremove_str(13, 'x')\nkeep_all()"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import lightgbm
 import numpy as np
 
-from lakerefine.udfs.program.lines import count_lines, split_lines
+from lakerefine.udfs.program.lines import count_lines, line_pieces
 
 from .context import CONTEXT_FEATURE_NAMES, context_features
 from .features import BLANK, FEATURE_NAMES, batch_features, floor_words, line_words
@@ -72,8 +72,9 @@ class LineModel:
         if site_shares is not None and len(site_shares) != len(texts):
             raise ValueError(f"{len(site_shares)} site_shares for {len(texts)} texts")
         shares = site_shares if site_shares is not None else [None] * len(texts)
-        pieces = [(i, *piece) for i, (text, text_shares) in enumerate(zip(texts, shares, strict=True))
-                  for piece in line_pieces(text, text_shares, GROUP_LINES)]
+        pieces = [(i, piece, piece_shares(text_shares, first, piece))
+                  for i, (text, text_shares) in enumerate(zip(texts, shares, strict=True))
+                  for first, piece in line_pieces(text, max_lines=GROUP_LINES)]
         piece_texts = [text for _, text, _ in pieces]
         keep: list[np.ndarray] = []
         words: list[np.ndarray] = []
@@ -172,16 +173,12 @@ def per_text(rows: np.ndarray, lengths: list[int]) -> list[np.ndarray]:
     return np.split(rows, np.cumsum(lengths)[:-1])
 
 
-def line_pieces(text: str, site_shares: list[float] | None, max_lines: int) -> list[tuple[str, list[float] | None]]:
-    """The text and its site shares (KEY_KINDS per line) whole, or in pieces of ``max_lines`` lines when it has more:
-    each piece its lines joined, each ending with "\\n" (so that a piece has as many lines as it took)."""
-    lines = count_lines(text)
-    if lines <= max_lines:
-        return [(text, site_shares)]
-    rows, kinds = split_lines(text), len(KEY_KINDS)
-    return [("\n".join(rows[first:first + max_lines]) + "\n",
-             None if site_shares is None else list(site_shares[first * kinds:(first + max_lines) * kinds]))
-            for first in range(0, lines, max_lines)]
+def piece_shares(site_shares: list[float] | None, first_line: int, piece: str) -> list[float] | None:
+    """The site shares (KEY_KINDS per line) of a piece of a text that starts at line ``first_line``."""
+    if site_shares is None:
+        return None
+    start = (first_line - 1) * len(KEY_KINDS)
+    return site_shares[start:start + count_lines(piece) * len(KEY_KINDS)]
 
 
 def text_groups(texts: list[str], max_chars: int, max_lines: int) -> list[tuple[int, int]]:

@@ -31,6 +31,27 @@ def count_lines(text: str) -> int:
     return text.count("\n") + (0 if text.endswith("\n") else 1)
 
 
+def line_pieces(text: str, max_chars: int | None = None, max_lines: int | None = None) -> list[tuple[int, str]]:
+    """(first line number, text) pieces of whole lines, in order: the text itself when it holds at most
+    ``max_chars`` characters and ``max_lines`` lines (None: no bound), else runs of its lines, each line ending
+    with "\\n" (so a piece has as many lines as it took), under both bounds; a longer single line is a piece alone."""
+    if (max_chars is None or len(text) <= max_chars) and (max_lines is None or count_lines(text) <= max_lines):
+        return [(1, text)]
+    pieces: list[tuple[int, str]] = []
+    pending: list[str] = []
+    size, first = 0, 1
+    for number, line in enumerate(split_lines(text), start=1):
+        full = (max_chars is not None and size + len(line) + 1 > max_chars) or len(pending) == max_lines
+        if pending and full:
+            pieces.append((first, "".join(pending)))
+            pending, size, first = [], 0, number
+        pending.append(line + "\n")
+        size += len(line) + 1
+    if pending:
+        pieces.append((first, "".join(pending)))
+    return pieces
+
+
 @dataclass(frozen=True)
 class LineIndex:
     """Where each line's content lies in the raw text: ``text[starts[i]:ends[i]]``.

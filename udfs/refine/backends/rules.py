@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from lakerefine.udfs.program.calls import Call, RemoveLines, RemoveStr, format_program
-from lakerefine.udfs.program.lines import split_lines
+from lakerefine.udfs.program.lines import line_pieces
 from lakerefine.udfs.program.parser import parse_program
 from lakerefine.udfs.refine.backends.base import DocumentContext, Prompt
 from lakerefine.udfs.rules.generator import RulesGenerator
@@ -34,7 +34,7 @@ class RulesBackend:
     def prompts(self, text: str, source: str | None, context: DocumentContext | None = None) -> list[Prompt]:
         if len(text) <= self.max_doc_chars:
             return [Prompt(text, source)]
-        return [Prompt(piece, source, first) for first, piece in line_pieces(text, self.chunk_chars)]
+        return [Prompt(piece, source, first) for first, piece in line_pieces(text, max_chars=self.chunk_chars)]
 
     def generate(self, prompts: list[Prompt]) -> list[str]:
         programs = []
@@ -42,23 +42,6 @@ class RulesBackend:
             program = self.generator.generate(prompt.text, prompt.source)
             programs.append(program if prompt.first_line == 1 else shift_program(program, prompt.first_line - 1))
         return programs
-
-
-def line_pieces(text: str, max_chars: int) -> list[tuple[int, str]]:
-    """(first line number, lines joined by "\\n") pieces of at most ``max_chars`` characters
-    each, except a single longer line, which is a piece of its own."""
-    pieces: list[tuple[int, str]] = []
-    pending: list[str] = []
-    size, first = 0, 1
-    for number, line in enumerate(split_lines(text), start=1):
-        if pending and size + len(line) + 1 > max_chars:
-            pieces.append((first, "\n".join(pending)))
-            pending, size, first = [], 0, number
-        pending.append(line)
-        size += len(line) + 1
-    if pending:
-        pieces.append((first, "\n".join(pending)))
-    return pieces
 
 
 def shift_program(program: str, offset: int) -> str:
