@@ -20,6 +20,7 @@ import numpy as np
 from lakerefine.udfs.program.lines import count_lines
 
 from .lexicon import Lexicon, line_scores, word_hashes
+from .markup import link_text
 from .site_keys import KEY_KINDS
 
 # Character classes, as bits of a lookup over code points.
@@ -149,6 +150,7 @@ class ParsedBatch:
 
 
 def parse(texts: list[str]) -> ParsedBatch:
+    texts = [link_text(text) for text in texts]
     lengths = np.array([count_lines(text) for text in texts], dtype=np.int64)
     joined = "\n".join(text[:-1] if text.endswith("\n") else text for text in texts if text)
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
@@ -176,7 +178,7 @@ def floor_words(text: str, line_words: np.ndarray) -> np.ndarray:
     runs: segmenting them too cost the documentation pages out of fold; MODEL_CARD.md.)"""
     if text.isascii():
         return line_words
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    codes = np.frombuffer(link_text(text).encode("utf-32-le"), dtype=np.uint32)
     if not _unspaced(codes[codes >= UNSPACED[0][0]]).any():
         return line_words
     word = (char_flags(codes) & WORD) > 0
