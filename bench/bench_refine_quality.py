@@ -2,7 +2,8 @@
 
     python bench/bench_refine_quality.py [--backend rules [classifier hf ...]] [--split test|all]
         [--data webpages docpages | languages] [--anchors trafilatura justext readability resiliparse | --anchors]
-        [--spark] [--limit N] [--max-chars N] [--set KEY=VALUE ...] [--input raw|wrapped|gold|trafilatura]
+        [--spark] [--limit N] [--max-chars N] [--set KEY=VALUE ...]
+        [--input raw|wrapped|gold|trafilatura|markdown|resiliparse]
 
 Data: ../shared/data/webpages (five public sets; see its README) and data/docpages
 (documentation pages with code); ``--data languages``, never by default: data/languages (the
@@ -14,7 +15,9 @@ own ``split`` field where it has one (docpages: by package), else
 What the refiners are given (``--input``): ``raw`` (the default: the whole page as a naive extractor gives
 it), ``wrapped`` (the same hard-wrapped at 78 columns, as html2text gives a page: udfs/classifier/wrapping.py),
 ``gold`` (the page's main content alone: a refiner should delete nothing) or ``trafilatura`` (trafilatura's
-text of the page's HTML, as extracted web corpora hold it: does refining the extractor's output help or hurt?).
+text of the page's HTML, as extracted web corpora hold it: does refining the extractor's output help or hurt?),
+``markdown`` (the whole page as Markdown by markdownify, menus and link syntax included) or ``resiliparse`` (the
+whole page as plain text by another naive extractor than html_text: resiliparse with ``main_content=False``).
 The ``raw`` row is then that input, unrefined, and the anchors are not run (they read the HTML, not the input).
 
 Rows, on the same pages:
@@ -62,7 +65,7 @@ DATA = {"webpages": REPO.parent / "shared" / "data" / "webpages" / "webpages.jso
 DEFAULT_DATA = ("webpages", "docpages")
 RESULTS = REPO / "bench" / "results"
 ANCHORS = ("trafilatura", "justext", "readability", "resiliparse")
-INPUTS = ("raw", "wrapped", "gold", "trafilatura")
+INPUTS = ("raw", "wrapped", "gold", "trafilatura", "markdown", "resiliparse")
 WRAPPED_WIDTH = 78  # html2text's default body width
 
 
@@ -105,7 +108,26 @@ def with_input(pages: list[LabelledPage], source: str) -> list[LabelledPage]:
         return [replace(page, raw=page.gold) for page in pages]
     if source == "trafilatura":
         return [replace(page, raw=extract_with_anchor("trafilatura", page.html) if page.html else "") for page in pages]
+    if source in ("markdown", "resiliparse"):
+        whole_page = whole_page_markdown if source == "markdown" else whole_page_resiliparse
+        return [replace(page, raw=whole_page(page.html) if page.html else "") for page in pages]
     raise ValueError(f"unknown input {source!r}; known: {', '.join(INPUTS)}")
+
+
+def whole_page_markdown(html: str) -> str:
+    """The whole page as Markdown (markdownify, ATX headings), scripts and styles left out: menus, links and all."""
+    from bs4 import BeautifulSoup
+    from markdownify import MarkdownConverter
+    soup = BeautifulSoup(html, "lxml")
+    for element in soup(["script", "style", "noscript", "template"]):
+        element.decompose()
+    return MarkdownConverter(heading_style="ATX").convert_soup(soup)
+
+
+def whole_page_resiliparse(html: str) -> str:
+    """The whole page as plain text by another naive extractor (resiliparse, main_content=False)."""
+    from resiliparse.extract.html2text import extract_plain_text
+    return extract_plain_text(html, main_content=False)
 
 
 # -- refiners ------------------------------------------------------------------------------------
@@ -402,7 +424,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
                         help="config overrides for the backends (e.g. refine.hf.model_path=...)")
     parser.add_argument("--input", choices=INPUTS, default="raw",
-                        help="what the refiners get: the raw page (default), hard-wrapped, its gold, trafilatura's")
+                        help="what the refiners get: the raw page (default), hard-wrapped, its gold, trafilatura's, "
+                             "the whole page as Markdown or as resiliparse's plain text")
     parser.add_argument("--out", default="refine_quality", help="file stem under bench/results/")
     args = parser.parse_args(argv)
 

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
+from lakerefine.udfs.classifier.markup import link_text
 from lakerefine.udfs.quality.labels import label_lines
 from lakerefine.udfs.quality.shingles import score_page
 from tests.support.bench import load_bench
@@ -92,6 +94,15 @@ def test_three_pages_side_by_side(bench, results):
     assert rows["trafilatura"]["statuses"] == {"ok": 3}
     table = (results / "three.md").read_text()
     assert "| rules |" in table and "| trafilatura |" in table
+
+
+def test_the_markdown_and_resiliparse_inputs_are_the_whole_page_by_other_naive_extractors(bench):
+    [page] = bench.load_pages([bench.DATA["docpages"]], "test", limit=1)
+    [markdown], [resiliparse] = bench.with_input([page], "markdown"), bench.with_input([page], "resiliparse")
+    scripts = [text.strip() for text in re.findall(r"<script[^>]*>(.*?)</script>", page.html, re.S) if text.strip()]
+    assert "](" in markdown.raw and scripts and not any(text[:40] in markdown.raw for text in scripts)
+    for text in (link_text(markdown.raw), resiliparse.raw):  # the main content and the furniture, as html_text's
+        assert score_page(text, page.gold).recall > 0.95 and score_page(text, page.raw).recall > 0.95
 
 
 def test_an_unknown_backend_is_a_clear_error(bench, results):
