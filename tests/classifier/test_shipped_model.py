@@ -51,6 +51,7 @@ def test_a_piece_of_a_text_takes_the_site_shares_of_its_lines():
     assert piece_shares(shares, 1, "one\n\n") == shares[:6]
     assert piece_shares(shares, 3, "three\nfour\n") == shares[6:12] and piece_shares(shares, 5, "five") == shares[12:]
     assert piece_shares(shares, 1, "one\n\nthree\nfour\nfive") == shares and piece_shares(None, 3, "x\n") is None
+    assert piece_shares(shares, 1, "one\n\nthree\nfour\nfive") is shares  # the whole text's: no copy
 
 
 @needs_webpages

@@ -174,11 +174,13 @@ def per_text(rows: np.ndarray, lengths: list[int]) -> list[np.ndarray]:
 
 
 def piece_shares(site_shares: list[float] | None, first_line: int, piece: str) -> list[float] | None:
-    """The site shares (KEY_KINDS per line) of a piece of a text that starts at line ``first_line``."""
+    """The site shares (KEY_KINDS per line) of a piece of a text that starts at line ``first_line`` (the list
+    itself, not a copy, for a piece that is the whole text)."""
     if site_shares is None:
         return None
     start = (first_line - 1) * len(KEY_KINDS)
-    return site_shares[start:start + count_lines(piece) * len(KEY_KINDS)]
+    end = start + count_lines(piece) * len(KEY_KINDS)
+    return site_shares if (start, end) == (0, len(site_shares)) else site_shares[start:end]
 
 
 def text_groups(texts: list[str], max_chars: int, max_lines: int) -> list[tuple[int, int]]:
