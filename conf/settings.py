@@ -210,6 +210,11 @@ class ClassifierSettings(SiteSettings):
     # A model file written by `lakerefine train-classifier`; null: the model shipped in the
     # package (udfs/classifier/models/*.json).
     model_path: str | None = None
+    # The model's own decision settings, overridden for this run (null: the model file's): a line goes when its
+    # keep probability is under ``threshold`` (lower keeps more: recall; higher removes more: precision), and a
+    # document whose kept lines would hold less than ``page_floor`` of its words is kept whole.
+    threshold: float | None = Field(None, ge=0.0, le=1.0)
+    page_floor: float | None = Field(None, ge=0.0, le=1.0)
     # Compute the site shares (one extra Spark pass); false: every line's share is missing.
     site_shares: bool = True
 

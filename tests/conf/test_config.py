@@ -27,6 +27,8 @@ def test_overrides_are_parsed_as_yaml_values():
     ("spark.master.x=1", "'master' is not a section"),
     ("nokey", "expected key=value"),
     ("spark.gpu.task_amount=2", "'spark.gpu.task_amount'"),
+    ("refine.classifier.threshold=1.5", "'refine.classifier.threshold'"),
+    ("refine.classifier.page_floor=-0.1", "'refine.classifier.page_floor'"),
 ])
 def test_bad_overrides_name_the_key(override, message):
     with pytest.raises(ConfigError, match=message):

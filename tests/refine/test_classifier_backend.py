@@ -30,7 +30,34 @@ def test_the_default_model_is_the_shipped_file_named_with_its_content_hash():
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     assert backend.name == "classifier" and backend.model == f"{path}@{digest}"
     assert model_metrics(SETTINGS) == {"backend": "classifier", "model": backend.model, "model_path": str(path),
-                                       "model_content_hash": digest}
+                                       "model_content_hash": digest, "threshold": backend.line_model.threshold,
+                                       "page_floor": backend.line_model.page_floor}
+
+
+def test_threshold_and_page_floor_overrides_decide_and_are_named_in_the_model():
+    shipped = create_backend(SETTINGS)
+    own = shipped.line_model
+    same = create_backend(SETTINGS.model_copy(update={"classifier": SETTINGS.classifier.model_copy(
+        update={"threshold": own.threshold, "page_floor": own.page_floor})}))
+    assert same.model == shipped.model
+
+    def outcome(**overrides):
+        settings = SETTINGS.model_copy(update={"classifier": SETTINGS.classifier.model_copy(update=overrides)})
+        backend = create_backend(settings)
+        [result] = refine_documents([Document("article", ARTICLE)], backend, DocumentLimits.of(settings))
+        return backend, result
+
+    assert outcome()[1].status == S.REFINED
+    keep_all, unchanged = outcome(threshold=0.0)  # no probability is under 0
+    assert unchanged.status == S.UNCHANGED and keep_all.model == f"{shipped.model}?threshold=0"
+    whole_page, kept_whole = outcome(page_floor=1.0)  # any deletion leaves less than all the words
+    assert kept_whole.status == S.KEPT_WHOLE and whole_page.model == f"{shipped.model}?page_floor=1"
+    both, _ = outcome(threshold=0.5, page_floor=0.0)
+    assert both.model == f"{shipped.model}?threshold=0.5&page_floor=0"
+    assert (both.line_model.threshold, both.line_model.page_floor) == (0.5, 0.0)
+    assert (own.threshold, own.page_floor) == (shipped.line_model.threshold, shipped.line_model.page_floor)
+    kept = [outcome(threshold=t, page_floor=0.0)[1].chars_out for t in (0.1, own.threshold, 0.9)]
+    assert kept == sorted(kept, reverse=True) and kept[0] > kept[-1]  # a higher threshold removes more
 
 
 def test_programs_only_delete_with_and_without_site_shares():

@@ -73,11 +73,13 @@ def test_train_a_classifier_on_real_pages_and_refine_with_it(spark, cli, table_p
     assert counts["left_out_by_max_pages"] == len(train) - MAX_PAGES and counts["pages_with_site"] > 0
 
     code, out = cli("refine", "--input", "corpus", "--output", "refined", "--run-id", "clf",
-                    "--set", "refine.backend=classifier", "--set", f"refine.classifier.model_path={model_file}")
+                    "--set", "refine.backend=classifier", "--set", f"refine.classifier.model_path={model_file}",
+                    "--set", "refine.classifier.threshold=0.31")  # off the training grid: an override
     assert code == 0, out
     refined_run = runs_row(spark, table_path, "refine")
-    assert json.loads(refined_run.metrics_json)["model_content_hash"] == sha
-    assert json.loads(refined_run.metrics_json)["model_path"] == str(model_file)
+    metrics = json.loads(refined_run.metrics_json)
+    assert metrics["model_content_hash"] == sha and metrics["model_path"] == str(model_file)
+    assert metrics["threshold"] == 0.31 and metrics["model"] == f"{model_file}@{sha}?threshold=0.31"
     assert "site_shares" in refined_run.timings_s
 
     edits = {r.doc_id: r for r in spark.read.format("delta").load(table_path("refine_edits")).collect()}
@@ -86,7 +88,7 @@ def test_train_a_classifier_on_real_pages_and_refine_with_it(spark, cli, table_p
     assert set(edits) == set(refined) == set(pages)
     for doc_id, page in pages.items():
         edit = edits[doc_id]
-        assert edit.backend == "classifier" and edit.model == f"{model_file}@{sha}"
+        assert edit.backend == "classifier" and edit.model == metrics["model"]
         assert edit.status in (S.REFINED, S.UNCHANGED, S.KEPT_WHOLE, S.EMPTIED), (doc_id, edit.status, edit.error)
         spans = [(s.start, s.end) for s in edit.spans or []]
         assert refined[doc_id] == delete_spans(page["text"], spans)

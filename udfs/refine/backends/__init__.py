@@ -24,7 +24,7 @@ def create_backend(settings: RefineSettings, device: str = "cpu") -> ProgramBack
     """The backend ``settings.backend`` names, its model (if any) loaded on ``device``."""
     if settings.backend == "classifier":
         from lakerefine.udfs.refine.backends.classifier import ClassifierBackend
-        return ClassifierBackend.load(settings.classifier.model_path)
+        return ClassifierBackend.load(settings.classifier)
     if settings.backend == "rules":
         from lakerefine.udfs.refine.backends.rules import RulesBackend
         return RulesBackend(settings.rules, settings.max_doc_chars, settings.chunk_chars)
@@ -37,15 +37,16 @@ def create_backend(settings: RefineSettings, device: str = "cpu") -> ProgramBack
     raise ValueError(f"refine.backend: unknown backend {settings.backend!r}")
 
 
-def model_metrics(settings: RefineSettings) -> dict[str, str | None]:
+def model_metrics(settings: RefineSettings) -> dict[str, str | float | None]:
     """What wrote the programs, for the run's metrics, found on the driver without loading a language
     model: the backend, ``model`` as ``refine_edits.model`` records it, and for the classifier its
-    model directory and content hash."""
+    model file, content hash and the threshold and page floor it decided at."""
     if settings.backend == "classifier":
         from lakerefine.udfs.refine.backends.classifier import ClassifierBackend
-        backend = ClassifierBackend.load(settings.classifier.model_path)
+        backend = ClassifierBackend.load(settings.classifier)
         return {"backend": backend.name, "model": backend.model, "model_path": str(backend.path),
-                "model_content_hash": backend.line_model.content_hash}
+                "model_content_hash": backend.line_model.content_hash,
+                "threshold": backend.line_model.threshold, "page_floor": backend.line_model.page_floor}
     if settings.backend == "rules":
         from lakerefine.udfs.refine.backends.rules import RulesBackend
         return {"backend": "rules", "model": RulesBackend(settings.rules, settings.max_doc_chars,

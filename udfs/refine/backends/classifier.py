@@ -6,19 +6,25 @@ lines and decided whole), with its lines' site shares when the job computed them
 keep probability is under the model's threshold is removed (``remove_lines`` over each run of
 such lines; a document that would keep less than the model's page floor of its words is kept
 whole), so the programs run through the same executor and audit as every backend's.
-``model`` names the model file and its content hash (``<path>@<sha256>``): what
-``refine_edits.model`` and the run's metrics record.
+``refine.classifier.threshold`` and ``page_floor`` override the file's own for a run. ``model`` names the
+model file, its content hash and any override that differs from the file (``<path>@<sha256>``, then e.g.
+``?threshold=0.25``): what ``refine_edits.model`` and the run's metrics record, so two runs with the same
+``model`` made the same decisions.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lakerefine.udfs.classifier.model import LineModel
 from lakerefine.udfs.classifier.site_keys import KEY_KINDS
 from lakerefine.udfs.program.lines import count_lines
 from lakerefine.udfs.refine.backends.base import DocumentContext, Prompt
+
+if TYPE_CHECKING:
+    from lakerefine.conf.settings import ClassifierSettings
 
 SHIPPED_MODELS = Path(__file__).resolve().parents[2] / "classifier" / "models"
 
@@ -34,15 +40,18 @@ class LinePrompt(Prompt):
 class ClassifierBackend:
     name = "classifier"
 
-    def __init__(self, model: LineModel, path: Path):
-        self.line_model = model
+    def __init__(self, model: LineModel, path: Path, threshold: float | None = None, page_floor: float | None = None):
+        """``model`` as loaded from ``path``, deciding at ``threshold`` and ``page_floor`` (None: the file's)."""
+        overrides = {name: value for name, value in (("threshold", threshold), ("page_floor", page_floor))
+                     if value is not None and value != getattr(model, name)}
+        self.line_model = replace(model, **overrides)
         self.path = path
-        self.model = model_id(path, model)
+        self.model = model_id(path, model, overrides)
 
     @classmethod
-    def load(cls, model_path: str | None) -> ClassifierBackend:
-        path = resolve_model_path(model_path)
-        return cls(LineModel.load(path), path)
+    def load(cls, settings: ClassifierSettings) -> ClassifierBackend:
+        path = resolve_model_path(settings.model_path)
+        return cls(LineModel.load(path), path, settings.threshold, settings.page_floor)
 
     def prompts(self, text: str, source: str | None, context: DocumentContext | None = None) -> list[Prompt]:
         shares = context.site_shares if context is not None else None
@@ -75,5 +84,7 @@ def shipped_model() -> Path:
     return found[0]
 
 
-def model_id(path: Path, model: LineModel) -> str:
-    return f"{path}@{model.content_hash}"
+def model_id(path: Path, model: LineModel, overrides: dict[str, float] | None = None) -> str:
+    """``<path>@<sha256>``, then the decision settings that differ from the file's as a query string."""
+    query = "&".join(f"{name}={value:g}" for name, value in (overrides or {}).items())
+    return f"{path}@{model.content_hash}" + (f"?{query}" if query else "")
