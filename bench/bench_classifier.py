@@ -1,14 +1,15 @@
-"""Throughput of the line classifier per core: features + predict + deletion program (+ executing it).
+"""Throughput of the line classifier per core: view + features + predict + deletion program (+ executing it).
 
 Text: the `raw` of the labelled web pages (../shared/data/webpages) and, when given, documentation pages;
 the model: the shipped one (udfs/classifier/models/line_model.json) unless --model. One process, LightGBM on
 one thread, pages in batches of --batch (as a pandas UDF sees them), site shares unknown (the Spark pass
-computes them; their cost is in the refine bench). Step by step: line features for the batch (with the
-lexicon's word scores), the LightGBM prediction of the lines with text, the deletion programs, and the
-executor running the program (the refine job's audit path).
+computes them; their cost is in the refine bench). Step by step: what the model reads of each text (the text,
+or its paragraph view when it is hard-wrapped: unwrap.py), line features for the batch (with the lexicon's
+word scores), the LightGBM prediction of the lines with text, the deletion programs, and the executor running
+the program (the refine job's audit path).
 Times are this process's CPU time (time.process_time; one thread), so MB per CPU second is MB/s per core
 even on a shared machine where wall time says more about the neighbours than about this code.
-Target: >= 5 MB/s of text per core for features+predict+program.
+Target: >= 5 MB/s of text per core for view+features+predict+program.
 
     python bench/bench_classifier.py [--pages N] [--batch 64] [--model PATH] [--docpages PATH]
 """
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from lakerefine.udfs.classifier.features import FEATURE_NAMES, line_words
 from lakerefine.udfs.classifier.model import LineModel, per_text
+from lakerefine.udfs.classifier.unwrap import read_batch
 from lakerefine.udfs.program.executor import execute
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
 
     texts = load_texts([args.webpages, args.docpages], args.pages)
     model = LineModel.load(args.model)
-    seconds = {"features": 0.0, "predict": 0.0, "program": 0.0, "execute": 0.0}
+    seconds = {"view": 0.0, "features": 0.0, "predict": 0.0, "program": 0.0, "execute": 0.0}
     cpu_start = time.process_time()
     for start in range(0, len(texts), args.batch):
         run_batch(model, texts[start:start + args.batch], seconds)
@@ -70,13 +72,17 @@ def load_texts(paths: list[Path | None], limit: int) -> list[str]:
 def run_batch(model: LineModel, texts: list[str], seconds: dict[str, float]) -> None:
     """What LineModel.keep_probabilities does, step by step, timed; then the programs."""
     clock = time.process_time()
-    features, lengths = model.feature_matrix(texts)
+    reading = read_batch(texts)
+    seconds["view"] += time.process_time() - clock
+    clock = time.process_time()
+    features, lengths = model.feature_matrix(reading.texts)
     seconds["features"] += time.process_time() - clock
     clock = time.process_time()
     probabilities = model.probabilities(features, lengths)
     seconds["predict"] += time.process_time() - clock
     clock = time.process_time()
-    programs = model.programs_of(texts, probabilities, per_text(line_words(features), lengths))
+    programs = model.programs_of(texts, reading.per_given_line(probabilities),
+                                 reading.given_words(per_text(line_words(features), lengths)))
     seconds["program"] += time.process_time() - clock
     clock = time.process_time()
     for text, program in zip(texts, programs, strict=True):
@@ -86,11 +92,11 @@ def run_batch(model: LineModel, texts: list[str], seconds: dict[str, float]) -> 
 
 
 def report(seconds: dict[str, float], cpu: float, megabytes: float, pages: int, args, model: LineModel) -> dict:
-    core = seconds["features"] + seconds["predict"] + seconds["program"]
+    core = seconds["view"] + seconds["features"] + seconds["predict"] + seconds["program"]
     rows = ["| stage | CPU seconds | MB/s per core |", "|---|---|---|"]
     for stage, spent in seconds.items():
         rows.append(f"| {stage} | {spent:.2f} | {megabytes / spent:.1f} |")
-    rows.append(f"| features+predict+program | {core:.2f} | {megabytes / core:.1f} |")
+    rows.append(f"| view+features+predict+program | {core:.2f} | {megabytes / core:.1f} |")
     rows.append(f"| all, with execute | {sum(seconds.values()):.2f} | {megabytes / sum(seconds.values()):.1f} |")
     rows.append(f"| process CPU time (all) | {cpu:.2f} | {megabytes / cpu:.1f} |")
     return {

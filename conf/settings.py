@@ -443,8 +443,9 @@ class TrainClassifierSettings(SiteSettings):
     # At most this many pages are collected to the driver to train on (a seeded sample).
     max_pages: int = Field(5000, ge=1)
     seed: int = 0
-    # Also train on every page hard-wrapped (udfs/classifier/wrapping.py): for a corpus of hard-wrapped text
-    # (html2text, lynx -dump, mail archives); it costs a little on text with a paragraph per line (MODEL_CARD.md).
+    # Also train on every page hard-wrapped (udfs/classifier/wrapping.py), read line by line: for hard-wrapped text
+    # the refine job does not read a paragraph a line (udfs/classifier/unwrap.py: widths outside 60-100 columns);
+    # it costs a little on text with a paragraph per line (MODEL_CARD.md).
     wrapped_copies: bool = False
     # Each run writes <output_root>/<run_id>.json (the model file refine.classifier.model_path takes).
     output_root: str = "models/classifiers"

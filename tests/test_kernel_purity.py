@@ -25,7 +25,8 @@ KERNELS = [
     "lakerefine.udfs.expert.answers", "lakerefine.udfs.expert.pairs", "lakerefine.udfs.expert.quotas",
     "lakerefine.udfs.expert.columns", "lakerefine.udfs.expert.backends.gold", "lakerefine.udfs.expert.backends.html",
     *(f"lakerefine.udfs.classifier.{m}" for m in
-      ("context", "features", "lexicon", "model", "program", "site_keys", "training")),
+      ("context", "features", "lexicon", "markup", "model", "program", "site_keys", "training", "unwrap",
+       "wrapping")),
     "lakerefine.udfs.distill.chunk_pairs", "lakerefine.udfs.generate.chunks", "lakerefine.udfs.generate.prompts",
     "lakerefine.udfs.report.model", "lakerefine.udfs.report.figures", "lakerefine.udfs.report.render",
     "lakerefine.udfs.generate.batching", "lakerefine.udfs.platforms.emr",

@@ -171,6 +171,12 @@ def parse(texts: list[str]) -> ParsedBatch:
                        lengths, line_text)
 
 
+def text_line_words(text: str) -> np.ndarray:
+    """The \\w+ words of each line of ``text``, as the ``words`` feature counts them."""
+    parsed = parse([text])
+    return np.bincount(parsed.word_line, minlength=parsed.lines).astype(np.float64)
+
+
 def floor_words(text: str, line_words: np.ndarray) -> np.ndarray:
     """The words of each line of ``text`` as the page floor counts them (program.py): ``line_words`` (its \\w+
     runs), except that every word character of a script written without spaces (``UNSPACED``) is a word, so

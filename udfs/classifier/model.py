@@ -24,6 +24,7 @@ from .features import BLANK, FEATURE_NAMES, batch_features, floor_words, line_wo
 from .lexicon import Lexicon
 from .program import deletion_program
 from .site_keys import KEY_KINDS
+from .unwrap import read_batch
 
 FORMAT = "lakerefine-line-model/2"
 # A batch is featurised in groups of at most this many characters and lines (a longer text alone): the features'
@@ -67,10 +68,19 @@ class LineModel:
     def line_scores(
         self, texts: list[str], site_shares: list[list[float] | None] | None = None
     ) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Per text, its lines' keep probabilities and \\w+ words, featurised in groups (GROUP_CHARS,
-        GROUP_LINES: the same rows as all at once) and a text of more than GROUP_LINES lines in pieces."""
+        """Per text, its lines' keep probabilities and \\w+ words. A hard-wrapped text is read as its paragraph
+        view (unwrap.py): each of its lines takes the probability of the joined line that holds it."""
         if site_shares is not None and len(site_shares) != len(texts):
             raise ValueError(f"{len(site_shares)} site_shares for {len(texts)} texts")
+        reading = read_batch(texts, site_shares)
+        keep, words = self.read_scores(reading.texts, reading.site_shares)
+        return reading.per_given_line(keep), reading.given_words(words)
+
+    def read_scores(
+        self, texts: list[str], site_shares: list[list[float] | None] | None = None
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Per text as read, its lines' keep probabilities and \\w+ words, featurised in groups (GROUP_CHARS,
+        GROUP_LINES: the same rows as all at once) and a text of more than GROUP_LINES lines in pieces."""
         shares = site_shares if site_shares is not None else [None] * len(texts)
         pieces = [(i, piece, piece_shares(text_shares, first, piece))
                   for i, (text, text_shares) in enumerate(zip(texts, shares, strict=True))
