@@ -3,7 +3,7 @@
     python bench/bench_refine_quality.py [--backend rules [classifier hf ...]] [--split test|all]
         [--data webpages docpages | languages] [--anchors trafilatura justext readability resiliparse | --anchors]
         [--spark] [--limit N] [--max-chars N] [--set KEY=VALUE ...]
-        [--input raw|wrapped|gold|trafilatura|markdown|resiliparse]
+        [--input raw|wrapped|gold|trafilatura|markdown|resiliparse|html2text]
 
 Data: ../shared/data/webpages (five public sets; see its README) and data/docpages
 (documentation pages with code); ``--data languages``, never by default: data/languages (the
@@ -13,11 +13,13 @@ own ``split`` field where it has one (docpages: by package), else
 ``lakerefine.udfs.quality.splits.split_of(id)``.
 
 What the refiners are given (``--input``): ``raw`` (the default: the whole page as a naive extractor gives
-it), ``wrapped`` (the same hard-wrapped at 78 columns, as html2text gives a page: udfs/classifier/wrapping.py),
+it), ``wrapped`` (the same hard-wrapped at 78 columns, as html2text wraps paragraphs: udfs/classifier/wrapping.py),
 ``gold`` (the page's main content alone: a refiner should delete nothing) or ``trafilatura`` (trafilatura's
 text of the page's HTML, as extracted web corpora hold it: does refining the extractor's output help or hurt?),
 ``markdown`` (the whole page as Markdown by markdownify, menus and link syntax included) or ``resiliparse`` (the
-whole page as plain text by another naive extractor than html_text: resiliparse with ``main_content=False``).
+whole page as plain text by another naive extractor than html_text: resiliparse with ``main_content=False``) or
+``html2text`` (the whole page as html2text's Markdown with its defaults: a real converter's hard-wrapped text, links
+inline and split across lines; html2text is GPL-3.0, used by this bench only, never by the package).
 The ``raw`` row is then that input, unrefined, and the anchors are not run (they read the HTML, not the input).
 
 Rows, on the same pages:
@@ -29,7 +31,10 @@ Rows, on the same pages:
   the refined table's text and refine_edits' spans read back; the pages whose output
   differs from the in-process loop's are counted);
 - anchors (``bench`` extra): trafilatura, jusText, readability-lxml and resiliparse
-  run on the page's HTML.
+  run on the page's HTML;
+- ``aligned gold (line-level ceiling)``: the input minus the lines its gold does not cover (the ``gold``
+  expert's alignment, udfs/expert/columns.py): what a refiner that keeps or deletes whole lines scores at best,
+  which on an input whose lines mix content and furniture (Markdown's table rows) is well under 1.
 
 Per set and overall: 4-gram shingle precision/recall/F1 against gold
 (udfs/quality/shingles.py); for raw and backends, character-level precision/recall of
@@ -64,8 +69,9 @@ DATA = {"webpages": REPO.parent / "shared" / "data" / "webpages" / "webpages.jso
         "languages": REPO / "data" / "languages" / "debian_reference.jsonl.gz"}  # an independent check: not default
 DEFAULT_DATA = ("webpages", "docpages")
 RESULTS = REPO / "bench" / "results"
+CEILING = "aligned gold (line-level ceiling)"
 ANCHORS = ("trafilatura", "justext", "readability", "resiliparse")
-INPUTS = ("raw", "wrapped", "gold", "trafilatura", "markdown", "resiliparse")
+INPUTS = ("raw", "wrapped", "gold", "trafilatura", "markdown", "resiliparse", "html2text")
 WRAPPED_WIDTH = 78  # html2text's default body width
 
 
@@ -108,8 +114,8 @@ def with_input(pages: list[LabelledPage], source: str) -> list[LabelledPage]:
         return [replace(page, raw=page.gold) for page in pages]
     if source == "trafilatura":
         return [replace(page, raw=extract_with_anchor("trafilatura", page.html) if page.html else "") for page in pages]
-    if source in ("markdown", "resiliparse"):
-        whole_page = whole_page_markdown if source == "markdown" else whole_page_resiliparse
+    if source in WHOLE_PAGE:
+        whole_page = WHOLE_PAGE[source]
         return [replace(page, raw=whole_page(page.html) if page.html else "") for page in pages]
     raise ValueError(f"unknown input {source!r}; known: {', '.join(INPUTS)}")
 
@@ -128,6 +134,16 @@ def whole_page_resiliparse(html: str) -> str:
     """The whole page as plain text by another naive extractor (resiliparse, main_content=False)."""
     from resiliparse.extract.html2text import extract_plain_text
     return extract_plain_text(html, main_content=False)
+
+
+def whole_page_html2text(html: str) -> str:
+    """The whole page as html2text's Markdown with its defaults: hard-wrapped at 78 columns, links inline."""
+    import html2text
+    return html2text.html2text(html)
+
+
+WHOLE_PAGE = {"markdown": whole_page_markdown, "resiliparse": whole_page_resiliparse,
+              "html2text": whole_page_html2text}
 
 
 # -- refiners ------------------------------------------------------------------------------------
@@ -302,6 +318,19 @@ def run_anchor(pages: list[LabelledPage], name: str) -> Refined:
     return Refined(texts, None, statuses, time.perf_counter() - started)
 
 
+def run_ceiling(pages: list[LabelledPage]) -> Refined:
+    """What a perfect line-level refiner gives: each page's input minus the lines its gold does not cover."""
+    started = time.perf_counter()
+    texts = [aligned_gold(page) for page in pages]
+    return Refined(texts, None, Counter(aligned=len(pages)), time.perf_counter() - started)
+
+
+def aligned_gold(page: LabelledPage) -> str:
+    """The page's input cut down to the lines that carry its gold (expert/columns.py's ``gold`` expert)."""
+    from lakerefine.udfs.expert.columns import align_on_raw
+    return align_on_raw(page.raw, page.gold).text
+
+
 # -- report --------------------------------------------------------------------------------------
 
 def report(pages: list[LabelledPage], rows: dict[str, tuple[str, Refined]], labels: list) -> dict:
@@ -425,7 +454,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="config overrides for the backends (e.g. refine.hf.model_path=...)")
     parser.add_argument("--input", choices=INPUTS, default="raw",
                         help="what the refiners get: the raw page (default), hard-wrapped, its gold, trafilatura's, "
-                             "the whole page as Markdown or as resiliparse's plain text")
+                             "the whole page as Markdown, as resiliparse's plain text or as html2text's wrapped "
+                             "Markdown")
     parser.add_argument("--out", default="refine_quality", help="file stem under bench/results/")
     args = parser.parse_args(argv)
 
@@ -451,6 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in anchors:
         rows[name] = ("anchor", run_anchor(pages, name))
         print(f"{name}: {rows[name][1].seconds:.1f} s", file=sys.stderr, flush=True)
+    rows[CEILING] = ("ceiling", run_ceiling(pages))
 
     result = report(pages, rows, labels)
     for name, count in differing.items():

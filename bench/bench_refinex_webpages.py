@@ -38,11 +38,10 @@ from pathlib import Path
 from lakerefine.conf.settings import ExpertSettings
 from lakerefine.udfs.expert.answers import check_expert_text
 from lakerefine.udfs.expert.backends import create_expert_backend
-from lakerefine.udfs.expert.columns import align_on_raw, take_main_content
+from lakerefine.udfs.expert.columns import take_main_content
 from lakerefine.udfs.expert.pairs import AnswerRules, SampledDoc
 from lakerefine.udfs.program.distiller import DistillConfig, distill
 from lakerefine.udfs.quality.scoring import LabelledPage
-from lakerefine.udfs.quality.shingles import ShingleScore, score_page
 from lakerefine.udfs.quality.splits import TEST, TRAIN
 from lakerefine.udfs.train.hf_trainer import TRAINING_INFO
 from lakerefine.udfs.train.save import read_info
@@ -135,16 +134,6 @@ def table(lake: Path, name: str, columns: list[str]):
     from deltalake import DeltaTable
 
     return DeltaTable(str(lake / name)).to_pandas(columns=columns)
-
-
-def ceiling(pages: list[LabelledPage]) -> dict:
-    """Shingle P/R/F1 of the aligned gold (raw minus the lines gold does not cover)."""
-    overall, by_set = ShingleScore(), defaultdict(ShingleScore)
-    for page in pages:
-        scored = score_page(align_on_raw(page.raw, page.gold).text, page.gold)
-        overall.add_page(scored)
-        by_set[page.set].add_page(scored)
-    return {**overall.as_dict(), "by_set": {name: s.as_dict() for name, s in sorted(by_set.items())}}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -269,7 +258,6 @@ def main(argv: list[str] | None = None) -> int:
                         "mean_program_tokens": round(float(sft["program_tokens"].mean()), 1)},
         "alignment_effect": effect, "model": model_info,
         "seconds": {k: round(v, 1) for k, v in seconds.items()},
-        "aligned_gold_ceiling": ceiling(test),
     }
     result_path.write_text(json.dumps(result, indent=2, default=str) + "\n")
     summary = summarise(result)
@@ -300,9 +288,6 @@ def summarise(result: dict) -> str:
              "Share of the raw characters each row keeps (all pages): "
              + ", ".join(f"{name} {row['sets']['all'].get('kept_share', float('nan')):.3f}"
                          for name, row in result["rows"].items()), ""]
-    ceil = refinex["aligned_gold_ceiling"]
-    lines.append(f"Aligned gold (line-level ceiling): F1 {ceil['f1']:.3f} (P {ceil['precision']:.3f} / "
-                 f"R {ceil['recall']:.3f})")
     return "\n".join(lines) + "\n"
 
 
