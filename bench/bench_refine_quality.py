@@ -33,8 +33,9 @@ Rows, on the same pages:
 - anchors (``bench`` extra): trafilatura, jusText, readability-lxml and resiliparse
   run on the page's HTML;
 - ``aligned gold (line-level ceiling)``: the input minus the lines its gold does not cover (the ``gold``
-  expert's alignment, udfs/expert/columns.py): what a refiner that keeps or deletes whole lines scores at best,
-  which on an input whose lines mix content and furniture (Markdown's table rows) is well under 1.
+  expert's alignment, udfs/expert/columns.py): what a refiner that keeps or deletes whole lines scores when it
+  keeps exactly the lines the alignment labels content (the labels' ceiling, not a proven maximum), which on an
+  input whose lines mix content and furniture (Markdown's table rows) is well under 1.
 
 Per set and overall: 4-gram shingle precision/recall/F1 against gold
 (udfs/quality/shingles.py); for raw and backends, character-level precision/recall of
@@ -58,6 +59,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+from lakerefine.udfs.expert.columns import align_on_raw
 from lakerefine.udfs.quality.intervals import LEVEL, f1_difference_intervals, score_intervals
 from lakerefine.udfs.quality.labels import label_lines
 from lakerefine.udfs.quality.scoring import ALL, LabelledPage, page_scores, sum_scores
@@ -319,7 +321,8 @@ def run_anchor(pages: list[LabelledPage], name: str) -> Refined:
 
 
 def run_ceiling(pages: list[LabelledPage]) -> Refined:
-    """What a perfect line-level refiner gives: each page's input minus the lines its gold does not cover."""
+    """What a refiner that agrees with the line labels gives: each page's input minus the lines its gold does not
+    cover."""
     started = time.perf_counter()
     texts = [aligned_gold(page) for page in pages]
     return Refined(texts, None, Counter(aligned=len(pages)), time.perf_counter() - started)
@@ -327,7 +330,6 @@ def run_ceiling(pages: list[LabelledPage]) -> Refined:
 
 def aligned_gold(page: LabelledPage) -> str:
     """The page's input cut down to the lines that carry its gold (expert/columns.py's ``gold`` expert)."""
-    from lakerefine.udfs.expert.columns import align_on_raw
     return align_on_raw(page.raw, page.gold).text
 
 
