@@ -322,15 +322,10 @@ def run_anchor(pages: list[LabelledPage], name: str) -> Refined:
 
 def run_ceiling(pages: list[LabelledPage]) -> Refined:
     """What a refiner that agrees with the line labels gives: each page's input minus the lines its gold does not
-    cover."""
+    cover (expert/columns.py's ``gold`` expert)."""
     started = time.perf_counter()
-    texts = [aligned_gold(page) for page in pages]
+    texts = [align_on_raw(page.raw, page.gold).text for page in pages]
     return Refined(texts, None, Counter(aligned=len(pages)), time.perf_counter() - started)
-
-
-def aligned_gold(page: LabelledPage) -> str:
-    """The page's input cut down to the lines that carry its gold (expert/columns.py's ``gold`` expert)."""
-    return align_on_raw(page.raw, page.gold).text
 
 
 # -- report --------------------------------------------------------------------------------------
