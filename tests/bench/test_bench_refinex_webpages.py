@@ -2,12 +2,13 @@
 and bench_refine_quality (no job, no training: those are the bench itself)."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 
 from lakerefine.conf.loader import load_settings
-from lakerefine.udfs.quality.splits import TEST, TRAIN
+from lakerefine.udfs.quality.splits import TEST, TRAIN, split_of
 from tests.support.bench import load_bench
 from tests.support.webpages import needs_webpages
 
@@ -65,7 +66,9 @@ def test_train_pages_are_train_split_round_robin_and_short(bench):
     pages = bench.pick_pages(["webpages", "docpages"], TRAIN, 12, 6000)
     assert len(pages) == 12 and len({page.set for page in pages}) == 6    # five web sets and docpages, 2 each
     assert all(len(page.raw) <= 6000 for page in pages)
-    held_out = {page.page_id for page in bench.quality.load_pages(list(bench.quality.DATA.values()), TEST)}
-    assert not held_out & {page.page_id for page in pages}
-    assert [p.page_id for p in pages] == [p.page_id for p in bench.pick_pages(["webpages", "docpages"], TRAIN, 12,
-                                                                               6000)]
+    held_out_docs = {page.page_id for page in bench.quality.load_pages([bench.quality.DATA["docpages"]], TEST)}
+    assert not held_out_docs & {page.page_id for page in pages}    # docpages split by package, web pages by id
+    assert all(split_of(page.page_id) == TRAIN for page in pages if page.set != "docpages")
+    for name in {page.set for page in pages}:    # a fixed order: the sha256 of the ids, not the files' order
+        ids = [page.page_id for page in pages if page.set == name]
+        assert ids == sorted(ids, key=lambda page_id: hashlib.sha256(page_id.encode()).hexdigest())
