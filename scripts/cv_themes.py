@@ -10,7 +10,10 @@ build_docpages.py; the three Furo packages, say, leave together) is held out in 
 its own out-of-fold probabilities) trains on
 every other train page, web pages included, and its deletion programs on the held-out theme's pages are
 scored with the benchmark's metrics: character-level deletion precision / recall against the line labels (the
-documentation pages' target) and 4-gram shingle F1. No test page's gold is read (their raw text counts toward
+documentation pages' target) and 4-gram shingle F1. With --baseline (a JSON this script wrote, e.g. the shipped
+procedure's, bench/results/classifier_themes_shipped.json) each theme's and the pooled row are printed beside the
+baseline's, with the change: how a training change is judged on themes it never saw, beside the three seeds of
+cv_classifier.py (MODEL_CARD.md, "Unseen themes"). No test page's gold is read (their raw text counts toward
 the site shares, as in train_classifier_model.py). One model per theme: about a minute and a half each on one
 core. Writes a table and, with --out, JSON.
 """
@@ -42,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--themes", nargs="+", help="only these themes (default: every train theme)")
     add_param_argument(parser)
     parser.add_argument("--out", type=Path, help="write the scores here (JSON)")
+    parser.add_argument("--baseline", type=Path, help="a JSON this script wrote: print each theme beside it")
     args = parser.parse_args(argv)
     params = training_params(args.param)
 
@@ -66,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         print(row(theme, results[theme]), flush=True)
     results[ALL] = {"deletions": pooled.as_dict()}  # each theme's pages scored by the model without it
     print(row(ALL, results[ALL]))
+    if args.baseline:
+        print("\n".join(compared(results, json.loads(args.baseline.read_text())["themes"])))
     if args.out:
         args.out.write_text(json.dumps({"params": dataclasses.asdict(params), "themes": results}, indent=1))
     return 0
@@ -81,6 +87,29 @@ def row(theme: str, result: dict) -> str:
     shingles = f"; shingle F1 {result['shingles']['f1']:.3f}" if "shingles" in result else ""
     return (f"{theme:32s} deleted chars P {deletions['precision']:.3f} R {deletions['recall']:.3f} "
             f"({deletions['true_positive'] + deletions['false_negative']} boilerplate){shingles}")
+
+
+def compared(results: dict, baseline: dict) -> list[str]:
+    """Deleted characters P / R of each theme scored in both runs (and the pooled row, over the themes of this
+    run): this run's, the baseline's, and the change."""
+    lines = [f"{'theme':32s} {'P':>5s} {'R':>5s}   baseline P / R   change P / R"]
+    for theme in [name for name in results if name in baseline and name != ALL] + [ALL]:
+        now = results[theme]["deletions"]
+        before = baseline[theme]["deletions"] if theme != ALL else pooled_deletions(baseline, results)
+        change = [now[key] - before[key] for key in ("precision", "recall")]
+        lines.append(f"{theme:32s} {now['precision']:.3f} {now['recall']:.3f}   {before['precision']:.3f} / "
+                     f"{before['recall']:.3f}    {change[0]:+.3f} / {change[1]:+.3f}")
+    return lines
+
+
+def pooled_deletions(baseline: dict, results: dict) -> dict:
+    """The baseline's deleted characters pooled over the themes this run scored (so a run of some themes is
+    compared with the same themes)."""
+    pooled = DeletionScore()
+    for theme in results:
+        if theme != ALL and theme in baseline:
+            pooled.add(DeletionScore.from_dict(baseline[theme]["deletions"]))
+    return pooled.as_dict()
 
 
 if __name__ == "__main__":

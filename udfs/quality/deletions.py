@@ -41,6 +41,12 @@ class DeletionScore:
         self.false_negative += other.false_negative
         self.documents += other.documents
 
+    @classmethod
+    def from_dict(cls, written: dict) -> DeletionScore:
+        """The score that ``as_dict`` wrote (its counts; the ratios follow from them)."""
+        return cls(written["true_positive"], written["false_positive"], written["false_negative"],
+                   written["documents"])
+
     def as_dict(self) -> dict[str, float | int]:
         return {"documents": self.documents, "true_positive": self.true_positive,
                 "false_positive": self.false_positive, "false_negative": self.false_negative,
