@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from lakerefine.udfs.quality.deletions import score_deletions
+from lakerefine.udfs.quality.deletions import DeletionScore, score_deletions
 from lakerefine.udfs.quality.shingles import ShingleScore, score_page, shingles
 
 
@@ -47,3 +47,8 @@ def test_deletion_score_counts_characters_and_ignores_neutral_ones():
     score = score_deletions(deleted=[(0, 10), (20, 25)], boilerplate=[(0, 8), (30, 40)], neutral=[(20, 25)])
     assert (score.true_positive, score.false_positive, score.false_negative) == (8, 2, 10)
     assert score.precision == pytest.approx(0.8) and score.recall == pytest.approx(8 / 18)
+
+
+def test_a_deletion_score_reads_back_from_what_it_wrote():
+    score = DeletionScore(7, 2, 5, 3)
+    assert DeletionScore.from_dict(score.as_dict()) == score

@@ -17,8 +17,3 @@ def test_each_theme_and_the_pool_of_the_same_themes_are_printed_beside_the_basel
     assert texinfo.split() == ["texinfo", "1.000", "0.300", "0.750", "/", "0.600", "+0.250", "/", "-0.300"]
     # javadoc was not rerun, so the baseline's pool is over texinfo alone, not its own ALL row
     assert pooled.split() == [ALL, "1.000", "0.300", "0.750", "/", "0.600", "+0.250", "/", "-0.300"]
-
-
-def test_a_score_reads_back_from_what_it_wrote():
-    score = DeletionScore(7, 2, 5, 3)
-    assert DeletionScore.from_dict(score.as_dict()) == score
