@@ -171,6 +171,21 @@ def test_a_batch_gives_every_text_the_rows_it_gets_alone():
     np.testing.assert_array_equal(features, np.vstack(alone))
 
 
+@needs_webpages
+def test_windows_line_ends_give_every_line_the_features_of_unix_ones():
+    from lakerefine.udfs.classifier.model import LineModel
+    from lakerefine.udfs.refine.backends.classifier import shipped_model
+
+    model = LineModel.load(shipped_model())
+    texts = [p["raw"] for p in pages_of("cleaneval-final", 4, every=60) + pages_of("page-signal", 4, every=30)]
+    texts += ["last line without an end", "a\n\nb\n", "a lone \r stays\n"]
+    for text in texts:
+        windows = text.replace("\n", "\r\n")
+        np.testing.assert_array_equal(line_features(windows, None, model.lexicon),
+                                      line_features(text, None, model.lexicon))
+    assert model.programs([t.replace("\n", "\r\n") for t in texts]) == model.programs(texts)
+
+
 def test_floor_words_count_each_character_of_an_unspaced_script_as_a_word():
     for text in ["ナビ\nこれは本文です。AI技术 hello 世界\n\n", "日本語", "Home 中文 English\r\nsecond line", "",
                  "plain English only\nand more words\n"]:

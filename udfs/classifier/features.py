@@ -128,7 +128,7 @@ class ParsedBatch:
     looks past a line (neighbours, windows, blocks, repeats, positions) stops at its text's ends.
     """
 
-    codes: np.ndarray  # uint32 code points: the texts without their final "\n", joined by "\n"
+    codes: np.ndarray  # uint32 code points: the texts without their final "\n", joined by "\n" ("\r\n" as "\n")
     flags: np.ndarray  # character classes of each code point
     normalised: np.ndarray  # codes lowercased, digits as "0" (what word and line hashes read)
     starts: np.ndarray  # first code point of each line
@@ -150,7 +150,7 @@ class ParsedBatch:
 
 
 def parse(texts: list[str]) -> ParsedBatch:
-    texts = [link_text(text) for text in texts]
+    texts = [link_text(text).replace("\r\n", "\n") for text in texts]  # a line's "\r\n" ends it as "\n" does
     lengths = np.array([count_lines(text) for text in texts], dtype=np.int64)
     joined = "\n".join(text[:-1] if text.endswith("\n") else text for text in texts if text)
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
