@@ -2,6 +2,7 @@ import re
 from collections import Counter, defaultdict
 
 import numpy as np
+import pytest
 
 from lakerefine.udfs.classifier import lexicon as lexicon_module
 from lakerefine.udfs.classifier.features import parse, text_word_hashes
@@ -91,3 +92,9 @@ def test_score_words_gives_each_occurrence_its_word_score_and_nan_to_unknown_wor
     expected = [score.get(word, np.nan) for word in words.tolist()]
     np.testing.assert_array_equal(lexicon.score_words(words), expected)
     assert lexicon.score_words(np.zeros(0, dtype=np.uint64)).size == 0
+
+
+def test_a_lexicon_file_with_a_word_hash_twice_is_refused():
+    document = {"hashes": [7, 3, 7], "scores": [0.5, 1.0, -1.0]}
+    with pytest.raises(ValueError, match="word hash twice"):
+        Lexicon.from_dict(document)
