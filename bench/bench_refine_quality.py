@@ -3,7 +3,7 @@
     python bench/bench_refine_quality.py [--backend rules [classifier hf ...]] [--split test|all]
         [--data webpages docpages | languages] [--anchors trafilatura justext readability resiliparse | --anchors]
         [--spark] [--limit N] [--max-chars N] [--set KEY=VALUE ...]
-        [--input raw|wrapped|gold|trafilatura|markdown|resiliparse|html2text]
+        [--input raw|wrapped|gold|trafilatura|markdown|resiliparse|html2text|w3m|lynx]
 
 Data: ../shared/data/webpages (five public sets; see its README) and data/docpages
 (documentation pages with code); ``--data languages``, never by default: data/languages (the
@@ -19,7 +19,10 @@ text of the page's HTML, as extracted web corpora hold it: does refining the ext
 ``markdown`` (the whole page as Markdown by markdownify, menus and link syntax included) or ``resiliparse`` (the
 whole page as plain text by another naive extractor than html_text: resiliparse with ``main_content=False``) or
 ``html2text`` (the whole page as html2text's Markdown with its defaults: a real converter's hard-wrapped text, links
-inline and split across lines; html2text is GPL-3.0, used by this bench only, never by the package).
+inline and split across lines; html2text is GPL-3.0, used by this bench only, never by the package), ``w3m`` or
+``lynx`` (the whole page as the text-mode browsers dump it, 80 columns: paragraphs hard-wrapped, lynx's indented
+by three spaces and its lists bulleted with "*", link lists left out; the Debian packages w3m and lynx, run as
+programs by this bench only).
 The ``raw`` row is then that input, unrefined, and the anchors are not run (they read the HTML, not the input).
 
 Rows, on the same pages:
@@ -52,11 +55,14 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from lakerefine.udfs.expert.columns import align_on_raw
@@ -73,7 +79,7 @@ DEFAULT_DATA = ("webpages", "docpages")
 RESULTS = REPO / "bench" / "results"
 CEILING = "aligned gold (line-level ceiling)"
 ANCHORS = ("trafilatura", "justext", "readability", "resiliparse")
-INPUTS = ("raw", "wrapped", "gold", "trafilatura", "markdown", "resiliparse", "html2text")
+INPUTS = ("raw", "wrapped", "gold", "trafilatura", "markdown", "resiliparse", "html2text", "w3m", "lynx")
 WRAPPED_WIDTH = 78  # html2text's default body width
 
 
@@ -144,8 +150,21 @@ def whole_page_html2text(html: str) -> str:
     return html2text.html2text(html)
 
 
+def whole_page_dump(browser: str, html: str) -> str:
+    """The whole page as a text-mode browser dumps it at 80 columns (w3m or lynx, without lynx's list of links).
+    The page goes in as ASCII with character references, so no charset its meta tags declare can garble it."""
+    arguments = {"w3m": ["w3m", "-dump", "-T", "text/html", "-cols", "80", "-O", "UTF-8"],
+                 "lynx": ["lynx", "-dump", "-stdin", "-nolist", "-width=80", "-display_charset=UTF-8"]}[browser]
+    if shutil.which(browser) is None:
+        raise SystemExit(f"--input {browser} needs the {browser} program (Debian: apt-get install {browser})")
+    dumped = subprocess.run(arguments, input=html.encode("ascii", "xmlcharrefreplace"), capture_output=True,
+                            check=True, timeout=120)
+    return dumped.stdout.decode("utf-8", errors="replace")
+
+
 WHOLE_PAGE = {"markdown": whole_page_markdown, "resiliparse": whole_page_resiliparse,
-              "html2text": whole_page_html2text}
+              "html2text": whole_page_html2text, "w3m": partial(whole_page_dump, "w3m"),
+              "lynx": partial(whole_page_dump, "lynx")}
 
 
 # -- refiners ------------------------------------------------------------------------------------
@@ -451,8 +470,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="config overrides for the backends (e.g. refine.hf.model_path=...)")
     parser.add_argument("--input", choices=INPUTS, default="raw",
                         help="what the refiners get: the raw page (default), hard-wrapped, its gold, trafilatura's, "
-                             "the whole page as Markdown, as resiliparse's plain text or as html2text's wrapped "
-                             "Markdown")
+                             "the whole page as Markdown, as resiliparse's plain text, as html2text's wrapped "
+                             "Markdown or as w3m's or lynx's dump")
     parser.add_argument("--out", default="refine_quality", help="file stem under bench/results/")
     args = parser.parse_args(argv)
 
