@@ -113,23 +113,28 @@ def killed_then_resumed(trial: Trial, argv: list[str], log: Path) -> None:
     trial.seconds = round(time.perf_counter() - began, 1)
 
 
-def prepare(lake: Path, work: Path) -> dict[str, Path]:
-    """The inputs: a JSONL corpus (sample documents + a few bad lines), the corpus and sft tables,
-    a tiny reference model."""
+def prepare(lake: Path, work: Path, jobs: list[str]) -> dict[str, Path]:
+    """The inputs the jobs read: a JSONL corpus (sample documents + a few bad lines), and where a job reads
+    them, the corpus table (refine, expert), the sft table and a tiny reference model (token-clean)."""
     from tests.support.corpus import sample_docs
-    from tests.support.models import build_tiny_llama
-    from tests.support.tokenclean import short_samples
 
     corpus = work / "corpus.jsonl"
     lines = [json.dumps({"id": doc_id, "text": text, "source": source}) for doc_id, text, source in sample_docs(150)]
     corpus.write_text("\n".join(lines + ['{"id": "bad", "text": null}', "not json", lines[0]]) + "\n")
-    sft = work / "sft.jsonl"
-    sft.write_text("".join(json.dumps(s) + "\n" for s in short_samples(8)))
     common = ["--quiet", "--set", f"tables.base_path={lake}", "--set", f"spark.warehouse_dir={lake / '_warehouse'}"]
     log = work / "prepare.log"
-    run_to_end(["ingest", "--input", str(corpus), "--output", "corpus", *common], "prepare-corpus", log)
-    run_to_end(["ingest-sft", "--input", str(sft), "--output", "sft", *common], "prepare-sft", log)
-    return {"corpus": corpus, "ref_model": build_tiny_llama(work / "tiny-llama-seed0", SMOLLM2, seed=0)}
+    inputs = {"corpus": corpus}
+    if {"refine", "expert"} & set(jobs):
+        run_to_end(["ingest", "--input", str(corpus), "--output", "corpus", *common], "prepare-corpus", log)
+    if "token-clean" in jobs:
+        from tests.support.models import build_tiny_llama
+        from tests.support.tokenclean import short_samples
+
+        sft = work / "sft.jsonl"
+        sft.write_text("".join(json.dumps(s) + "\n" for s in short_samples(8)))
+        run_to_end(["ingest-sft", "--input", str(sft), "--output", "sft", *common], "prepare-sft", log)
+        inputs["ref_model"] = build_tiny_llama(work / "tiny-llama-seed0", SMOLLM2, seed=0)
+    return inputs
 
 
 def compare(spark, lake: Path, trial: Trial, baseline: str) -> None:
@@ -162,6 +167,8 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args()
     jobs = args.jobs.split(",")
+    if set(jobs) - set(JOBS):
+        parser.error(f"unknown jobs {sorted(set(jobs) - set(JOBS))}; known: {', '.join(JOBS)}")
     sys.path.insert(0, str(REPO))
     work = args.workdir or Path(tempfile.mkdtemp(prefix="fault_loop_"))
     work.mkdir(parents=True, exist_ok=True)
@@ -175,7 +182,7 @@ def main() -> None:
     began = time.perf_counter()
     spark = build_session(load_settings("local", [f"spark.warehouse_dir={lake / '_warehouse'}",
                                                   "spark.master=local[1]"]).spark)
-    inputs = prepare(lake, work)
+    inputs = prepare(lake, work, jobs)
     baselines, walls = {}, {}
     for job in jobs:
         run_id = f"base_{job.replace('-', '_')}"
