@@ -87,9 +87,10 @@ class Lexicon:
     def from_dict(cls, document: dict) -> Lexicon:
         hashes = np.array(document["hashes"], dtype=np.uint64)
         order = np.argsort(hashes)
-        if np.any(hashes[order][1:] == hashes[order][:-1]):
+        hashes = hashes[order]
+        if np.any(hashes[1:] == hashes[:-1]):
             raise ValueError("the lexicon holds a word hash twice")
-        return cls(hashes[order], np.array(document["scores"], dtype=np.float64)[order])
+        return cls(hashes, np.array(document["scores"], dtype=np.float64)[order])
 
 
 def build_lexicon(hashes: np.ndarray, lines: np.ndarray, kept: np.ndarray, min_count: int) -> Lexicon:
