@@ -69,13 +69,14 @@ def job_argv(job: str, lake: Path, inputs: dict[str, Path], suffix: str) -> list
     if job == "ingest":
         return ["ingest", "--input", str(inputs["corpus"]), "--output", out["corpus"], *common]
     if job == "refine":
-        return ["refine", "--input", "corpus", "--output", out["refined"], "--set", "refine.slice_docs=60", *common]
+        return ["refine", "--input", inputs["corpus_table"], "--output", out["refined"],
+                "--set", "refine.slice_docs=60", *common]
     if job == "token-clean":
         return ["token-clean", "--input", "sft", "--output", out["token_masks"], "--base", str(SMOLLM2),
                 "--ref", str(inputs["ref_model"]), "--keep", "0.6", "--set", "token_clean.scoring.device=cpu",
                 "--set", "token_clean.scoring.dtype=float32", "--set", "token_clean.scoring.max_length=96",
                 "--set", f"token_clean.self_evolving.run_root={lake / '_runs'}", *common]
-    return ["expert", "--input", "corpus", "--output", out["expert_pairs"], "--set", "expert.backend=hf",
+    return ["expert", "--input", inputs["corpus_table"], "--output", out["expert_pairs"], "--set", "expert.backend=hf",
             "--set", f"expert.hf.model_path={SMOLLM2}", "--set", "expert.hf.max_new_tokens=16",
             "--set", "expert.hf.temperature=0", "--set", "expert.hf.device=cpu", "--set", "expert.hf.batch_size=1",
             "--set", "expert.sample_size=4", "--set", "expert.slice_docs=1", "--set", "expert.tasks_per_slice=1",
@@ -113,9 +114,10 @@ def killed_then_resumed(trial: Trial, argv: list[str], log: Path) -> None:
     trial.seconds = round(time.perf_counter() - began, 1)
 
 
-def prepare(lake: Path, work: Path, jobs: list[str]) -> dict[str, Path]:
+def prepare(lake: Path, work: Path, jobs: list[str]) -> dict[str, Path | str]:
     """The inputs the jobs read: a JSONL corpus (sample documents + a few bad lines), and where a job reads
-    them, the corpus table (refine, expert), the sft table and a tiny reference model (token-clean)."""
+    them, the corpus table (refine, expert), the sft table and a tiny reference model (token-clean). When
+    ingest is among the jobs, its uninterrupted run (run first) writes the corpus table."""
     from tests.support.corpus import sample_docs
 
     corpus = work / "corpus.jsonl"
@@ -123,8 +125,8 @@ def prepare(lake: Path, work: Path, jobs: list[str]) -> dict[str, Path]:
     corpus.write_text("\n".join(lines + ['{"id": "bad", "text": null}', "not json", lines[0]]) + "\n")
     common = ["--quiet", "--set", f"tables.base_path={lake}", "--set", f"spark.warehouse_dir={lake / '_warehouse'}"]
     log = work / "prepare.log"
-    inputs = {"corpus": corpus}
-    if {"refine", "expert"} & set(jobs):
+    inputs = {"corpus": corpus, "corpus_table": "corpus_base_ingest" if "ingest" in jobs else "corpus"}
+    if {"refine", "expert"} & set(jobs) and "ingest" not in jobs:
         run_to_end(["ingest", "--input", str(corpus), "--output", "corpus", *common], "prepare-corpus", log)
     if "token-clean" in jobs:
         from tests.support.models import build_tiny_llama
@@ -184,7 +186,7 @@ def main() -> None:
                                                   "spark.master=local[1]"]).spark)
     inputs = prepare(lake, work, jobs)
     baselines, walls = {}, {}
-    for job in jobs:
+    for job in sorted(jobs, key=JOBS.index):   # ingest first: its output is the others' corpus table
         run_id = f"base_{job.replace('-', '_')}"
         clock = time.perf_counter()
         run_to_end(job_argv(job, lake, inputs, run_id), run_id, log)
