@@ -193,6 +193,7 @@ def main() -> None:
         baselines[job], walls[job] = run_id, round(time.perf_counter() - clock, 1)
         print(f"  {run_id}: {walls[job]}s uninterrupted", flush=True)
     trials: list[Trial] = []
+    totals = write_results(trials, walls, time.perf_counter() - began, args)
     for i in range(args.trials):
         job = jobs[i % len(jobs)]
         run_id = f"t{i:02d}_{job.replace('-', '_')}"
