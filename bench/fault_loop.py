@@ -62,7 +62,7 @@ class Trial:
     duplicates: dict[str, int] = field(default_factory=dict)
 
 
-def job_argv(job: str, lake: Path, inputs: dict[str, Path], suffix: str) -> list[str]:
+def job_argv(job: str, lake: Path, inputs: dict[str, Path | str], suffix: str) -> list[str]:
     """The command line of ``job`` writing its own output table ``<name>_<suffix>``."""
     out = {name: f"{name}_{suffix}" for job_tables in TABLES.values() for opt, name, _, _ in job_tables if opt}
     common = ["--quiet", "--set", f"tables.base_path={lake}", "--set", f"spark.warehouse_dir={lake / '_warehouse'}"]
