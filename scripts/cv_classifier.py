@@ -64,10 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     labelled = [LabelledPage(p["id"], p["set"], p["raw"], p["gold"]) for p in train]
     labelled += [LabelledPage(p["id"], p["set"], copy.raw, p["gold"]) for p, copy in zip(train, copies, strict=False)]
     labels = [label_lines(page.raw, page.gold) for page in labelled]
-    cuts = np.cumsum(data.lengths)[:-1]
-    blank = np.split(data.features[:, BLANK] != 0, cuts)
-    keep = [fill_blank_lines(p, b) for p, b in zip(np.split(probability, cuts), blank, strict=True)]
-    words = np.split(data.words, cuts)
+    keep, words = page_keeps(probability, data)
     results = []
     for threshold in args.thresholds:
         for floor in args.floors:
@@ -91,6 +88,14 @@ def train_pages(webpages: Path, docpages: Path | None) -> tuple[dict[str, list[f
     return host_shares(pages), [page for page in pages if page["split"] == TRAIN]
 
 
+def page_keeps(probability: np.ndarray, data: training.LabelledLines) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Per page: each line's keep probability (blank lines following their neighbours) and its \\w+ words."""
+    cuts = np.cumsum(data.lengths)[:-1]
+    blank = np.split(data.features[:, BLANK] != 0, cuts)
+    keep = [fill_blank_lines(p, b) for p, b in zip(np.split(probability, cuts), blank, strict=True)]
+    return keep, np.split(data.words, cuts)
+
+
 def score(pages: list[LabelledPage], labels: list, keep: list[np.ndarray], words: list[np.ndarray],
           threshold: float, floor: float) -> dict[str, dict]:
     executions = [execute(page.raw, deletion_program(page.raw, page_keep, threshold, floor_words(page.raw, line_words),
@@ -102,12 +107,16 @@ def score(pages: list[LabelledPage], labels: list, keep: list[np.ndarray], words
 
 
 def row(threshold: float, floor: float, scores: dict[str, dict]) -> str:
+    return f"threshold {threshold} floor {floor}: {set_cells(scores)}"
+
+
+def set_cells(scores: dict[str, dict]) -> str:
     cells = []
     for name, result in scores.items():
         shingles, deletions = result["shingles"], result["deletions"]
         deletion = f" del P {deletions['precision']:.3f} R {deletions['recall']:.3f}" if deletions["documents"] else ""
         cells.append(f"{name} {shingles['f1']:.3f} (R {shingles['recall']:.3f}){deletion}")
-    return f"threshold {threshold} floor {floor}: " + "; ".join(cells)
+    return "; ".join(cells)
 
 
 if __name__ == "__main__":

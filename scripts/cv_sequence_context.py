@@ -28,7 +28,7 @@ import numpy as np
 import torch
 
 from lakerefine.udfs.classifier.features import BLANK
-from lakerefine.udfs.classifier.model import LineModel, fill_blank_lines
+from lakerefine.udfs.classifier.model import LineModel
 from lakerefine.udfs.classifier.training import (
     LabelledLines,
     TrainingPage,
@@ -43,7 +43,7 @@ from lakerefine.udfs.quality.labels import label_lines
 from lakerefine.udfs.quality.scoring import LabelledPage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cv_classifier import row, score, train_pages  # noqa: E402
+from cv_classifier import page_keeps, score, set_cells, train_pages  # noqa: E402
 from train_classifier_model import DEFAULT_OUT, DEFAULT_WEBPAGES  # noqa: E402
 
 PAGE_FLOOR = TrainingParams().page_floor
@@ -142,10 +142,7 @@ def network_probabilities(sequences: PageSequences, fold: np.ndarray, arch: str,
 def scored(probability: np.ndarray, data: LabelledLines, pages: list[LabelledPage], labels: list) -> dict:
     """The stage's threshold by the shipped rule, its out-of-fold word scores there, and its programs' scores."""
     threshold, words = pick_threshold(probability, data, TrainingParams().min_recall)
-    cuts = np.cumsum(data.lengths)[:-1]
-    blank = np.split(data.features[:, BLANK] != 0, cuts)
-    keep = [fill_blank_lines(p, b) for p, b in zip(np.split(probability, cuts), blank, strict=True)]
-    sets = score(pages, labels, keep, np.split(data.words, cuts), threshold, PAGE_FLOOR)
+    sets = score(pages, labels, *page_keeps(probability, data), threshold, PAGE_FLOOR)
     return {"threshold": threshold, "out_of_fold_words": words, "sets": sets}
 
 
@@ -182,10 +179,6 @@ def cpu_seconds(sequences: PageSequences, context: np.ndarray, archs: list[str],
     return {"text_lines": int(text_rows.size), "cpu_s": times}
 
 
-def cells(result: dict) -> str:
-    return row(result["threshold"], PAGE_FLOOR, result["sets"]).split(": ", 1)[1]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--webpages", type=Path, default=DEFAULT_WEBPAGES)
@@ -208,14 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     sequences = PageSequences(out_of_fold.context, data)
 
     results = {"trees": scored(out_of_fold.probability, data, pages, labels)}
-    print(f"trees: threshold {results['trees']['threshold']}: {cells(results['trees'])}", flush=True)
+    print(f"trees: threshold {results['trees']['threshold']}: {set_cells(results['trees']['sets'])}", flush=True)
     for arch in args.arch:
         for seed in args.seeds:
             started = time.process_time()
             probability = network_probabilities(sequences, fold, arch, seed, args.hidden, args.epochs)
             name = f"{arch} seed {seed}"
             results[name] = scored(probability, data, pages, labels) | {"cpu_s": time.process_time() - started}
-            print(f"{name}: threshold {results[name]['threshold']}: {cells(results[name])}", flush=True)
+            print(f"{name}: threshold {results[name]['threshold']}: {set_cells(results[name]['sets'])}", flush=True)
     speed = cpu_seconds(sequences, out_of_fold.context, args.arch, args.hidden)
     print(f"CPU seconds over {speed['text_lines']} text lines per round: {speed['cpu_s']}", flush=True)
     if args.out:
