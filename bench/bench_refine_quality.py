@@ -1,14 +1,17 @@
 """How good refinement is on real labelled pages: every backend side by side with raw and HTML extractors.
 
     python bench/bench_refine_quality.py [--backend rules [classifier hf ...]] [--split test|all]
-        [--data webpages docpages | languages] [--anchors trafilatura justext readability resiliparse | --anchors]
+        [--data webpages docpages | languages | python-docs]
+        [--anchors trafilatura justext readability resiliparse | --anchors]
         [--spark] [--limit N] [--max-chars N] [--set KEY=VALUE ...]
         [--input raw|wrapped|gold|trafilatura|markdown|resiliparse|html2text|w3m|lynx]
 
 Data: ../shared/data/webpages (five public sets; see its README) and data/docpages
 (documentation pages with code); ``--data languages``, never by default: data/languages (the
 Debian Reference in nine languages, one set each, all held out: an independent check of how
-refinement carries across languages on the same book). Held out (``--split test``, the default): a page's
+refinement carries across languages on the same book); ``--data python-docs``, never by default:
+data/pythondocs (120 pages of Python 3.11's own documentation, all held out: the documentation check that
+nothing was ever trained or tuned on). Held out (``--split test``, the default): a page's
 own ``split`` field where it has one (docpages: by package), else
 ``lakerefine.udfs.quality.splits.split_of(id)``.
 
@@ -74,7 +77,9 @@ from lakerefine.udfs.quality.splits import split_of
 REPO = Path(__file__).resolve().parents[1]
 DATA = {"webpages": REPO.parent / "shared" / "data" / "webpages" / "webpages.jsonl.gz",
         "docpages": REPO / "data" / "docpages" / "docpages.jsonl.gz",
-        "languages": REPO / "data" / "languages" / "debian_reference.jsonl.gz"}  # an independent check: not default
+        # independent checks, never defaults, nothing trains or tunes on them
+        "languages": REPO / "data" / "languages" / "debian_reference.jsonl.gz",
+        "python-docs": REPO / "data" / "pythondocs" / "python_docs.jsonl.gz"}
 DEFAULT_DATA = ("webpages", "docpages")
 RESULTS = REPO / "bench" / "results"
 CEILING = "aligned gold (line-level ceiling)"

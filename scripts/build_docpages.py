@@ -2,6 +2,7 @@
 
     python scripts/build_docpages.py [--out data/docpages] [--downloads /tmp/lakerefine-docpages]
     python scripts/build_docpages.py --set languages   # data/languages/debian_reference.jsonl.gz
+    python scripts/build_docpages.py --set python-docs # data/pythondocs/python_docs.jsonl.gz
 
 ``--set languages`` builds the independent language check instead: every chapter of the Debian Reference
 in nine languages (``LANGUAGE_PACKAGES``: the same book and theme translated, so what differs between its
@@ -19,8 +20,9 @@ needed), checks each .deb's sha256, unpacks it with ``dpkg-deb -x`` and picks up
 - ``split`` = the package's side: ``train`` or ``test`` (by package, so a theme's
   furniture seen in training is not the furniture measured; copyleft only on ``test``).
 
-Python's own documentation (python3*-doc) is reserved for an independent check and is
-never used. The output is deterministic: same .debs, same bytes (gzip without a
+Python's own documentation (python3*-doc) never trains or tunes anything: ``--set python-docs``
+builds it as an independent check only (``PYTHON_DOCS``, every page on the test side, more
+pages than a package of the docpages gives). The output is deterministic: same .debs, same bytes (gzip without a
 timestamp). A .deb version that has left the archive is on snapshot.debian.org.
 """
 from __future__ import annotations
@@ -61,6 +63,7 @@ class DocPackage:
     needs_code: bool = True  # only pages whose main content holds code
     max_html_bytes: int = MAX_HTML_BYTES
     language: str = ""  # the records' ``language`` (ISO 639-1), where the set names one
+    pages: int = PAGES_PER_PACKAGE  # at most this many pages of the package
     # indexes, search pages and whole-file source listings (Sphinx _modules/, Doxygen *_source.html)
     skip: str = (r"(^|/)(genindex|search|py-modindex|index-all|allclasses[^/]*|overview-tree|deprecated-list)\.html$"
                  r"|(^|/)_(modules|sources)/|_source\.html$")
@@ -216,8 +219,15 @@ LANGUAGE_PACKAGES = [
                language=language)
     for language, sha256 in DEBIAN_REFERENCE.items()
 ]
+PYTHON_DOCS = [  # Sphinx with python-docs-theme; the sidebar, the related bars and the footer are outside div.body
+    DocPackage("python3.11-doc", "3.11.2-6+deb12u8",
+               "50eb63e7f636c4281e9ce1b8f10386f1def42159eddce34fc1f41c46261df71b",
+               "python-docs-theme (Sphinx)", "PSF-2.0", "test", "usr/share/doc/python3.11/html",
+               'div.body[role="main"]', data_set="python-docs", max_html_bytes=1_000_000, pages=120),
+]
 DATA_SETS = {"docpages": (PACKAGES, Path("data/docpages"), "docpages.jsonl.gz"),
-             "languages": (LANGUAGE_PACKAGES, Path("data/languages"), "debian_reference.jsonl.gz")}
+             "languages": (LANGUAGE_PACKAGES, Path("data/languages"), "debian_reference.jsonl.gz"),
+             "python-docs": (PYTHON_DOCS, Path("data/pythondocs"), "python_docs.jsonl.gz")}
 
 
 def fetch(package: DocPackage, downloads: Path) -> Path:
@@ -276,7 +286,7 @@ def package_pages(package: DocPackage, unpacked: Path, counts: dict[str, int]) -
     candidates = sorted(html_files(root, package.skip), key=lambda p: page_order(str(p.relative_to(root))))
     pages = []
     for path in candidates:
-        if len(pages) == PAGES_PER_PACKAGE:
+        if len(pages) == package.pages:
             break
         data = path.read_bytes()
         if len(data) > package.max_html_bytes:

@@ -47,6 +47,15 @@ def test_the_language_check_is_one_book_in_nine_languages_all_held_out_and_never
     assert all(page.set == f"debian-reference-{page.language}" for page in pages)
 
 
+def test_pythons_documentation_is_one_held_out_package_and_never_a_default(bench):
+    pages = bench.load_pages([bench.DATA["python-docs"]], "test")
+    assert len(pages) == len(bench.load_pages([bench.DATA["python-docs"]], "all")) == 120
+    assert {page.page_id.split("/")[1] for page in pages} == {"python3.11-doc"}
+    assert {page.set for page in pages} == {"python-docs"} and len({page.url.split("/")[2] for page in pages}) == 1
+    assert all(label_lines(page.raw, page.gold) is not None for page in pages)  # every gold line is a raw line
+    assert "python-docs" not in bench.DEFAULT_DATA
+
+
 def test_justext_reads_each_page_with_its_own_languages_stoplist(bench):
     german = next(page for page in bench.load_pages([bench.DATA["languages"]], "test")
                   if page.set == "debian-reference-de" and len(page.raw) > 20_000)
