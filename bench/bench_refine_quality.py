@@ -86,6 +86,7 @@ CEILING = "aligned gold (line-level ceiling)"
 ANCHORS = ("trafilatura", "justext", "readability", "resiliparse")
 INPUTS = ("raw", "wrapped", "gold", "trafilatura", "markdown", "resiliparse", "html2text", "w3m", "lynx")
 WRAPPED_WIDTH = 78  # html2text's default body width
+ONE_SITE = "n/a (one site: no interval)"  # sites are the bootstrap's units (udfs/quality/intervals.py)
 
 
 # -- pages ---------------------------------------------------------------------------------------
@@ -432,6 +433,9 @@ def intervals_markdown(result: dict) -> str:
         cells = []
         for s in sets:
             interval = row["sets"][s]["interval"]
+            if interval["sites"] < 2:
+                cells.append(ONE_SITE)
+                continue
             cell = f"F1 {_span(interval['f1'])}, R {_span(interval['recall'])}"
             if "deletion_precision" in interval and row["sets"][s].get("deletions", {}).get("documents"):
                 cell += f"; del P {_span(interval['deletion_precision'])}, R {_span(interval['deletion_recall'])}"
@@ -448,8 +452,10 @@ def differences_markdown(result: dict) -> str:
     lines = [f"Shingle F1 of each backend minus each anchor's on the same pages, with its {LEVEL:.0%} interval "
              "(a paired bootstrap over sites: an interval without 0 is a difference the sites resolve).", "",
              "| backend - anchor | " + " | ".join(sets) + " |", "|---|" + "---|" * len(sets)]
+    sites = {s: next(iter(result["rows"].values()))["sets"][s]["interval"]["sites"] for s in sets}
     for name, by_set in result["f1_differences"].items():
-        cells = [f"{by_set[s]['difference']:+.3f} {_span(by_set[s]['interval'], signed=True)}" for s in sets]
+        cells = [f"{by_set[s]['difference']:+.3f} " + (_span(by_set[s]['interval'], signed=True) if sites[s] > 1
+                                                        else ONE_SITE) for s in sets]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

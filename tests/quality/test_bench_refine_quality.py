@@ -108,6 +108,19 @@ def test_three_pages_side_by_side(bench, results):
     assert "| rules |" in table and "| trafilatura |" in table and f"| {bench.CEILING} |" in table
 
 
+def test_a_set_of_one_site_gets_no_interval_in_the_tables(bench, results):
+    assert bench.main(["--data", "docpages", "languages", "--limit", "1", "--backend", "rules",
+                       "--anchors", "trafilatura", "--out", "sites"]) == 0
+    result = json.loads((results / "sites.json").read_text())
+    sites = {name: numbers["interval"]["sites"] for name, numbers in result["rows"]["rules"]["sets"].items()}
+    assert sites.pop("all") == 10 and len(sites) == 10 and set(sites.values()) == {1}  # a site per package
+    table = (results / "sites.md").read_text()
+    for row in ("| rules |", "| rules - trafilatura |"):
+        cells = next(line for line in table.splitlines() if line.startswith(row) and "[" in line).split(" | ")[1:]
+        assert all(cell.endswith(bench.ONE_SITE) for cell in cells[:-1])
+        assert "[" in cells[-1] and bench.ONE_SITE not in cells[-1]  # the last column: all pages, 10 sites
+
+
 def test_the_markdown_and_resiliparse_inputs_are_the_whole_page_by_other_naive_extractors(bench):
     [page] = bench.load_pages([bench.DATA["docpages"]], "test", limit=1)
     [markdown], [resiliparse] = bench.with_input([page], "markdown"), bench.with_input([page], "resiliparse")
