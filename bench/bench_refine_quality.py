@@ -418,14 +418,20 @@ def deletions_markdown(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def set_sites(result: dict) -> dict[str, int]:
+    """Per set, how many sites its pages come from (the same for every row)."""
+    some_row = next(iter(result["rows"].values()))
+    return {s: some_row["sets"][s]["interval"]["sites"] for s in result["pages"]}
+
+
 def intervals_markdown(result: dict) -> str:
     """Every row's shingle F1 and recall (and the backends' deletion precision and recall) as site-bootstrap
     intervals."""
     sets = list(result["pages"])
-    some_row = next(iter(result["rows"].values()))
+    sites = set_sites(result)
     lines = [f"{LEVEL:.0%} intervals of a bootstrap over sites (udfs/quality/intervals.py): shingle F1 and recall; "
              "deletion precision and recall where labelled.", "",
-             "| row | " + " | ".join(f"{s} ({some_row['sets'][s]['interval']['sites']} sites)" for s in sets) + " |",
+             "| row | " + " | ".join(f"{s} ({sites[s]} sites)" for s in sets) + " |",
              "|---|" + "---|" * len(sets)]
     for name, row in result["rows"].items():
         if row["kind"] == "raw":
@@ -433,7 +439,7 @@ def intervals_markdown(result: dict) -> str:
         cells = []
         for s in sets:
             interval = row["sets"][s]["interval"]
-            if interval["sites"] < 2:
+            if sites[s] < 2:
                 cells.append(ONE_SITE)
                 continue
             cell = f"F1 {_span(interval['f1'])}, R {_span(interval['recall'])}"
@@ -452,10 +458,10 @@ def differences_markdown(result: dict) -> str:
     lines = [f"Shingle F1 of each backend minus each anchor's on the same pages, with its {LEVEL:.0%} interval "
              "(a paired bootstrap over sites: an interval without 0 is a difference the sites resolve).", "",
              "| backend - anchor | " + " | ".join(sets) + " |", "|---|" + "---|" * len(sets)]
-    sites = {s: next(iter(result["rows"].values()))["sets"][s]["interval"]["sites"] for s in sets}
+    sites = set_sites(result)
     for name, by_set in result["f1_differences"].items():
-        cells = [f"{by_set[s]['difference']:+.3f} " + (_span(by_set[s]['interval'], signed=True) if sites[s] > 1
-                                                        else ONE_SITE) for s in sets]
+        cells = [f"{by_set[s]['difference']:+.3f} "
+                 + (_span(by_set[s]["interval"], signed=True) if sites[s] > 1 else ONE_SITE) for s in sets]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
