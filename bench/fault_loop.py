@@ -1,7 +1,7 @@
 """The driver killed at random moments, the run resumed with its run id: the final tables must
 equal an uninterrupted run's, row for row.
 
-    python bench/fault_loop.py [--trials 20] [--seed 0] [--jobs ingest,refine,token-clean,expert]
+    python bench/fault_loop.py [--trials 20] [--seed 0] [--jobs ingest,refine,token-clean,expert] [--set KEY=VALUE]
 
 Each job runs as the real ``lakerefine`` command in a subprocess (its own process group: the
 driver's Python, its JVM and Python workers). First one uninterrupted run per job (its wall
@@ -9,6 +9,7 @@ time bounds the kill delays); then ``--trials`` trials, round-robin over the job
 job with a fresh run id and its own output table, SIGKILL the whole group after a random
 delay in [0.2, 0.8] x the uninterrupted wall time, then run the same command with the same
 ``--run-id`` until it succeeds. A trial whose run finished before its kill needs no resume.
+Each ``--set KEY=VALUE`` is passed to every job run (uninterrupted, killed and resumed alike).
 
 After each trial the bench's own Spark session (``local[1]``) compares its tables with the
 uninterrupted run's:
@@ -62,10 +63,10 @@ class Trial:
     duplicates: dict[str, int] = field(default_factory=dict)
 
 
-def job_argv(job: str, lake: Path, inputs: dict[str, Path | str], suffix: str) -> list[str]:
-    """The command line of ``job`` writing its own output table ``<name>_<suffix>``."""
+def job_argv(job: str, lake: Path, inputs: dict[str, Path | str], suffix: str, sets: list[str]) -> list[str]:
+    """The command line of ``job`` writing its own output table ``<name>_<suffix>``, with ``sets`` (KEY=VALUE)."""
     out = {name: f"{name}_{suffix}" for job_tables in TABLES.values() for opt, name, _, _ in job_tables if opt}
-    common = ["--quiet", "--set", f"tables.base_path={lake}", "--set", f"spark.warehouse_dir={lake / '_warehouse'}"]
+    common = common_args(lake, sets)
     if job == "ingest":
         return ["ingest", "--input", str(inputs["corpus"]), "--output", out["corpus"], *common]
     if job == "refine":
@@ -81,6 +82,12 @@ def job_argv(job: str, lake: Path, inputs: dict[str, Path | str], suffix: str) -
             "--set", "expert.hf.temperature=0", "--set", "expert.hf.device=cpu", "--set", "expert.hf.batch_size=1",
             "--set", "expert.sample_size=4", "--set", "expert.slice_docs=1", "--set", "expert.tasks_per_slice=1",
             "--set", "expert.max_doc_chars=600", *common]
+
+
+def common_args(lake: Path, sets: list[str]) -> list[str]:
+    """What every run gets: quiet output, the lake, then ``sets`` (KEY=VALUE), last so that they win."""
+    items = [f"tables.base_path={lake}", f"spark.warehouse_dir={lake / '_warehouse'}", *sets]
+    return ["--quiet", *(arg for item in items for arg in ("--set", item))]
 
 
 def start(argv: list[str], run_id: str, log: Path) -> subprocess.Popen:
@@ -114,7 +121,7 @@ def killed_then_resumed(trial: Trial, argv: list[str], log: Path) -> None:
     trial.seconds = round(time.perf_counter() - began, 1)
 
 
-def prepare(lake: Path, work: Path, jobs: list[str]) -> dict[str, Path | str]:
+def prepare(lake: Path, work: Path, jobs: list[str], sets: list[str]) -> dict[str, Path | str]:
     """The inputs the jobs read: a JSONL corpus (sample documents + a few bad lines), and where a job reads
     them, the corpus table (refine, expert), the sft table and a tiny reference model (token-clean). When
     ingest is among the jobs, its uninterrupted run (run first) writes the corpus table."""
@@ -123,7 +130,7 @@ def prepare(lake: Path, work: Path, jobs: list[str]) -> dict[str, Path | str]:
     corpus = work / "corpus.jsonl"
     lines = [json.dumps({"id": doc_id, "text": text, "source": source}) for doc_id, text, source in sample_docs(150)]
     corpus.write_text("\n".join(lines + ['{"id": "bad", "text": null}', "not json", lines[0]]) + "\n")
-    common = ["--quiet", "--set", f"tables.base_path={lake}", "--set", f"spark.warehouse_dir={lake / '_warehouse'}"]
+    common = common_args(lake, sets)
     log = work / "prepare.log"
     inputs = {"corpus": corpus, "corpus_table": "corpus_base_ingest" if "ingest" in jobs else "corpus"}
     if {"refine", "expert"} & set(jobs) and "ingest" not in jobs:
@@ -167,6 +174,8 @@ def main() -> None:
     parser.add_argument("--jobs", default=",".join(JOBS))
     parser.add_argument("--workdir", type=Path, default=None, help="keep the lake and logs here")
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                        help="a setting for every job run (repeatable)")
     args = parser.parse_args()
     jobs = args.jobs.split(",")
     if set(jobs) - set(JOBS):
@@ -184,12 +193,12 @@ def main() -> None:
     began = time.perf_counter()
     spark = build_session(load_settings("local", [f"spark.warehouse_dir={lake / '_warehouse'}",
                                                   "spark.master=local[1]"]).spark)
-    inputs = prepare(lake, work, jobs)
+    inputs = prepare(lake, work, jobs, args.sets)
     baselines, walls = {}, {}
     for job in sorted(jobs, key=JOBS.index):   # ingest first: its output is the others' corpus table
         run_id = f"base_{job.replace('-', '_')}"
         clock = time.perf_counter()
-        run_to_end(job_argv(job, lake, inputs, run_id), run_id, log)
+        run_to_end(job_argv(job, lake, inputs, run_id, args.sets), run_id, log)
         baselines[job], walls[job] = run_id, round(time.perf_counter() - clock, 1)
         print(f"  {run_id}: {walls[job]}s uninterrupted", flush=True)
     trials: list[Trial] = []
@@ -198,7 +207,7 @@ def main() -> None:
         job = jobs[i % len(jobs)]
         run_id = f"t{i:02d}_{job.replace('-', '_')}"
         trial = Trial(job, run_id, round(rng.uniform(0.2, 0.8) * walls[job], 1))
-        killed_then_resumed(trial, job_argv(job, lake, inputs, run_id), log)
+        killed_then_resumed(trial, job_argv(job, lake, inputs, run_id, args.sets), log)
         compare(spark, lake, trial, baselines[job])
         trials.append(trial)
         print(f"  {run_id}: kill after {trial.kill_after_s}s, killed={trial.killed}, resumes={trial.resumes}, "
@@ -215,9 +224,9 @@ def write_results(trials: list[Trial], walls: dict[str, float], seconds: float, 
               "differences": sum(sum(t.differences.values()) for t in trials),
               "duplicates": sum(sum(t.duplicates.values()) for t in trials)}
     args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(json.dumps({"totals": totals, "seed": args.seed, "uninterrupted_wall_s": walls,
-                                        "total_s": round(seconds, 1), "trials": [asdict(t) for t in trials]},
-                                       indent=2))
+    args.results.write_text(json.dumps({"totals": totals, "seed": args.seed, "sets": args.sets,
+                                        "uninterrupted_wall_s": walls, "total_s": round(seconds, 1),
+                                        "trials": [asdict(t) for t in trials]}, indent=2))
     return totals
 
 
