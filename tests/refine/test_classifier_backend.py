@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lakerefine.conf.settings import RefineSettings
 from lakerefine.schemas import vocab as S
@@ -100,3 +102,30 @@ def test_a_model_path_that_is_not_a_file_is_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match="refine.classifier.model_path"):
         resolve_model_path(str(tmp_path))
     assert resolve_model_path(None) == shipped_model()
+
+
+# What web text throws at a line classifier: every line separator Python or a browser knows (the executor splits
+# on "\n" alone), control and format characters, unspaced scripts, emoji and markup, between real lines.
+SEPARATORS = ["\n", "\r\n", "\r", "\u2028", "\u2029", "\x0b", "\x0c", "\x85", "\n\n", " \n"]
+ODD_PIECES = ["\x00", "\t", "\ufeff", "\u200b", "\u202e", "e\u0301", "\U0001f600", "中文字符", "аб", "İ", "<a href=x>",
+              "[1]", "|", "  ", "2024"]
+REAL_LINES = [NAV, FOOTER, PROSE, PARAGRAPH]
+LINES = (st.sampled_from(REAL_LINES)
+         | st.lists(st.sampled_from(ODD_PIECES + REAL_LINES) | st.text(max_size=8), max_size=6).map(" ".join)
+         | st.integers(1, 3000).map(lambda n: "x" * n))
+BACKEND = create_backend(SETTINGS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(LINES, st.sampled_from(SEPARATORS)), max_size=30))
+def test_any_text_is_refined_without_error_into_the_input_minus_the_audited_spans(lines):
+    text = "".join(line + separator for line, separator in lines)
+    [outcome] = refine_documents([Document("odd", text)], BACKEND, DocumentLimits.of(SETTINGS))
+    if not text:
+        assert outcome.status == S.SKIPPED_NULL
+        return
+    assert outcome.status in (S.REFINED, S.UNCHANGED, S.KEPT_WHOLE, S.EMPTIED), outcome.error
+    refined = delete_spans(text, outcome.spans)
+    assert (outcome.chars_in, outcome.chars_out) == (len(text), len(refined))
+    assert is_subsequence(refined, text)
+    assert outcome.lines_in == count_lines(text) and outcome.calls_rejected == 0
