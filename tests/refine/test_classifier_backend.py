@@ -113,14 +113,18 @@ REAL_LINES = [NAV, FOOTER, PROSE, PARAGRAPH]
 LINES = (st.sampled_from(REAL_LINES)
          | st.lists(st.sampled_from(ODD_PIECES + REAL_LINES) | st.text(max_size=8), max_size=6).map(" ".join)
          | st.integers(1, 3000).map(lambda n: "x" * n))
-BACKEND = create_backend(SETTINGS)
+
+
+@pytest.fixture(scope="module")
+def shipped_backend():
+    return create_backend(SETTINGS)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(LINES, st.sampled_from(SEPARATORS)), max_size=30))
-def test_any_text_is_refined_without_error_into_the_input_minus_the_audited_spans(lines):
+@given(lines=st.lists(st.tuples(LINES, st.sampled_from(SEPARATORS)), max_size=30))
+def test_any_text_is_refined_without_error_into_the_input_minus_the_audited_spans(shipped_backend, lines):
     text = "".join(line + separator for line, separator in lines)
-    [outcome] = refine_documents([Document("odd", text)], BACKEND, DocumentLimits.of(SETTINGS))
+    [outcome] = refine_documents([Document("odd", text)], shipped_backend, DocumentLimits.of(SETTINGS))
     if not text:
         assert outcome.status == S.SKIPPED_NULL
         return
