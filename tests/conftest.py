@@ -7,6 +7,7 @@ import pytest
 
 from lakerefine.conf.loader import load_settings
 from lakerefine.conf.settings import Settings
+from tests.support.jvm import long_lived_jvm
 from tests.support.lake import Lake
 
 
@@ -29,7 +30,7 @@ def spark(lake_root):
 
     # local[2,3]: two cores, and a failed task is retried (3 attempts), as on a cluster.
     settings = load_settings("local", [f"spark.warehouse_dir={lake_root / '_warehouse'}",
-                                       "spark.master=local[2,3]"])
+                                       "spark.master=local[2,3]", *long_lived_jvm()])
     session = build_session(settings.spark)
     yield session
     session.stop()
